@@ -1,0 +1,66 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// The pipeline is visible in the targets: C libraries behind system-library shims (CSystem/),
+// a pure core with no I/O (APICensusCore: parsing → model → templating → aggregation → report),
+// the I/O layer (APICensusIO: files, gzip, the parallel batch runner) and the CLI.
+let package = Package(
+    name: "APICensus",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "apicensus", targets: ["apicensus"]),
+        .library(name: "APICensusCore", targets: ["APICensusCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CZlib",
+            path: "Sources/CSystem/CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        .systemLibrary(
+            name: "CRdKafka",
+            path: "Sources/CSystem/CRdKafka",
+            pkgConfig: "rdkafka",
+            providers: [.apt(["librdkafka-dev"])]
+        ),
+        .target(
+            name: "APICensusCore",
+            path: "Sources/APICensusCore"
+        ),
+        .target(
+            name: "APICensusIO",
+            dependencies: ["APICensusCore", "CZlib"],
+            path: "Sources/APICensusIO"
+        ),
+        .executableTarget(
+            name: "apicensus",
+            dependencies: [
+                "APICensusCore",
+                "APICensusIO",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/apicensus"
+        ),
+        .testTarget(
+            name: "APICensusCoreTests",
+            dependencies: ["APICensusCore"],
+            path: "Tests/APICensusCoreTests",
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "APICensusIOTests",
+            dependencies: ["APICensusIO", "APICensusCore"],
+            path: "Tests/APICensusIOTests"
+        ),
+        .testTarget(
+            name: "APICensusCLITests",
+            dependencies: ["APICensusCore"],
+            path: "Tests/APICensusCLITests"
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

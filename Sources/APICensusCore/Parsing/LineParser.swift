@@ -1,0 +1,19 @@
+/// The log formats APICensus reads. The raw value is the name used by `--format` and in the report.
+public enum LogFormat: String, CaseIterable, Sendable, Comparable {
+    /// NGINX/Apache `combined` (CLF + referrer + user agent), optional leading vhost, optional trailing fields.
+    case combined
+    /// NGINX/Apache `common` (CLF), optional leading vhost.
+    case common
+    /// One JSON object per line, fields named by a `FieldMap`.
+    case jsonLines = "json"
+
+    public static func < (a: LogFormat, b: LogFormat) -> Bool { a.rawValue < b.rawValue }
+}
+
+/// Parses one line of one format into a `RawCall`. Instances are per worker thread (they may own
+/// scratch buffers), so they are not shared between threads.
+public protocol LineParser {
+    var format: LogFormat { get }
+    /// `line` excludes the line terminator (`\n` and a preceding `\r` are already stripped).
+    mutating func parse(_ line: Bytes, into call: inout RawCall) -> LineOutcome
+}
