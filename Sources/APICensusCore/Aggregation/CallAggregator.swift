@@ -1,0 +1,212 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Settings that change what is aggregated.
+public struct AggregationOptions: Sendable, Equatable {
+    /// Longest accepted line in bytes; longer lines are rejected as `too_long`.
+    public var maxLineLength = 1 << 20
+    public init() {}
+}
+
+/// One worker thread's aggregation: splits chunks into lines, parses them, and accumulates calls
+/// per typed endpoint in a hash table. This is the hot path; it allocates only when it meets a new
+/// endpoint, a new query-parameter name or a rejected line worth sampling.
+public final class CallAggregator {
+    public let options: AggregationOptions
+    private var table = RawEndpointTable()
+    private var state = AggregateState()
+    private var normalizer = PathNormalizer()
+    private var typedPath: [UInt8] = []
+    private var key: [UInt8] = []
+
+    public init(options: AggregationOptions = AggregationOptions()) {
+        self.options = options
+        typedPath.reserveCapacity(4096)
+        key.reserveCapacity(8192)
+    }
+
+    /// Parses every line of `chunk` (complete lines; the last may lack its `\n`).
+    /// Returns the number of lines seen, which the caller adds to its own line position.
+    @discardableResult
+    public func consume<P: LineParser>(chunk: Bytes, input: Int, chunkIndex: Int, firstLine: Int,
+                                       startOffset: Int64, parser: inout P) -> Int {
+        guard let base = chunk.baseAddress, chunk.count > 0 else { return 0 }
+        var counters = state.files[input] ?? InputFileCounters()
+        var call = RawCall()
+        var position = 0
+        var lineIndex = firstLine
+        let end = chunk.count
+        while position < end {
+            let rest = end - position
+            let newline = memchr(base + position, 0x0A, rest)
+            let lineEnd = newline.map { UnsafePointer<UInt8>($0.assumingMemoryBound(to: UInt8.self)) - base } ?? end
+            var contentEnd = lineEnd
+            if contentEnd > position, base[contentEnd - 1] == 0x0D { contentEnd -= 1 }
+            let line = Bytes(start: base + position, count: contentEnd - position)
+            counters.lines += 1
+            if line.count > options.maxLineLength {
+                counters.rejected += 1
+                reject(.tooLong, line: Bytes(start: line.baseAddress, count: 0),
+                       at: LineLocation(input: input, chunk: chunkIndex, lineInChunk: lineIndex,
+                                        byteOffset: startOffset + Int64(position)))
+            } else {
+                switch parser.parse(line, into: &call) {
+                case .call:
+                    counters.parsed += 1
+                    record(call)
+                case .ignored:
+                    counters.ignored += 1
+                case .rejected(let reason):
+                    counters.rejected += 1
+                    reject(reason, line: line,
+                           at: LineLocation(input: input, chunk: chunkIndex, lineInChunk: lineIndex,
+                                            byteOffset: startOffset + Int64(position)))
+                }
+            }
+            lineIndex += 1
+            position = lineEnd + 1
+        }
+        counters.bytes += Int64(chunk.count)
+        state.files[input] = counters
+        state.chunkLines[AggregateState.ChunkKey(input: input, chunk: chunkIndex), default: 0] += UInt64(lineIndex - firstLine)
+        return lineIndex - firstLine
+    }
+
+    /// A line the reader had to skip because it exceeds the limit (it never reached a parser).
+    public func recordTooLong(at location: LineLocation, length: Int64) {
+        state.files[location.input, default: InputFileCounters()].lines += 1
+        state.files[location.input, default: InputFileCounters()].rejected += 1
+        state.files[location.input, default: InputFileCounters()].bytes += length
+        state.chunkLines[AggregateState.ChunkKey(input: location.input, chunk: location.chunk), default: 0] += 1
+        reject(.tooLong, line: .none, at: location)
+    }
+
+    public func recordProblem(_ problem: InputProblem) {
+        state.problems.append(problem)
+    }
+
+    /// Makes sure an input appears in the report even when it has no lines.
+    public func registerInput(_ input: Int) {
+        if state.files[input] == nil { state.files[input] = InputFileCounters() }
+    }
+
+    private func reject(_ reason: RejectReason, line: Bytes, at location: LineLocation) {
+        state.rejectedByReason[reason, default: 0] += 1
+        if state.wantsSample(reason, at: location) {
+            let text = line.count > 0 ? Redactor.redact(line) : "(line of more than \(options.maxLineLength) bytes not shown)"
+            state.addSample(RejectedSample(location: location, reason: reason, text: text))
+        }
+    }
+
+    /// Adds one parsed record.
+    public func record(_ call: RawCall) {
+        if call.timestampMillis != RawCall.unknownTime {
+            if call.timestampMillis < state.firstMillis { state.firstMillis = call.timestampMillis }
+            if call.timestampMillis > state.lastMillis { state.lastMillis = call.timestampMillis }
+        } else {
+            state.callsWithoutTime += 1
+        }
+        guard call.requestIsValid, call.method.count > 0,
+              let target = RequestTarget.split(call.target, isConnect: isConnect(call.method))
+        else {
+            state.invalidRequests[InvalidRequestKind.classify(call), default: 0] += 1
+            return
+        }
+        // Key bytes: METHOD \0 host \0 typed-path
+        let pathHash: UInt64
+        switch target.form {
+        case .origin, .absolute:
+            pathHash = normalizer.normalize(target.path, into: &typedPath)
+        case .asterisk:
+            typedPath.removeAll(keepingCapacity: true)
+            typedPath.append(UInt8(ascii: "*"))
+            pathHash = 0x2A
+        case .authority:
+            typedPath.removeAll(keepingCapacity: true)
+            typedPath.append(contentsOf: "{authority}".utf8)
+            pathHash = 0xA7
+        }
+        let host = call.host.count > 0 ? call.host : (target.form == .authority ? .none : target.host)
+        key.removeAll(keepingCapacity: true)
+        key.append(contentsOf: call.method)
+        key.append(0)
+        let hostStart = key.count
+        HostName.appendNormalized(host, to: &key)
+        let hostLength = key.count - hostStart
+        key.append(0)
+        key.append(contentsOf: typedPath)
+        let index = key.withUnsafeBufferPointer { k -> Int in
+            let hash = ByteHash.combine(ByteHash.hash(Bytes(rebasing: k[0..<(hostStart + hostLength)])), pathHash)
+            return table.index(hash: hash, key: k, methodLength: call.method.count, hostLength: hostLength)
+        }
+        table.stats[index].record(call, query: target.hasQuery ? target.query : nil)
+    }
+
+    @inline(__always)
+    private func isConnect(_ method: Bytes) -> Bool {
+        method.count == 7 && method[0] == UInt8(ascii: "C") && method[1] == UInt8(ascii: "O") && method[2] == UInt8(ascii: "N")
+    }
+
+    /// The state so far, endpoints included. The aggregator can go on consuming afterwards.
+    public func snapshot() -> AggregateState {
+        var result = state
+        for i in 0..<table.count {
+            let k = table.keys[i]
+            if result.endpoints[k] == nil {
+                result.endpoints[k] = table.stats[i]
+            } else {
+                result.endpoints[k]!.merge(table.stats[i])
+            }
+        }
+        return result
+    }
+}
+
+extension EndpointStats {
+    /// Hot-path update for one call.
+    @inline(__always)
+    mutating func record(_ call: RawCall, query: Bytes?) {
+        calls &+= 1
+        statuses.record(call.status)
+        if call.responseBytes >= 0 {
+            responseBytes &+= UInt64(call.responseBytes)
+            callsWithBytes &+= 1
+        }
+        let t = call.timestampMillis
+        if t != RawCall.unknownTime {
+            if t < firstSeenMillis { firstSeenMillis = t }
+            if t > lastSeenMillis { lastSeenMillis = t }
+        }
+        if call.client.count > 0 { clients.insert(ByteHash.hash(call.client)) }
+        if call.durationMicros >= 0 { latency.record(micros: UInt64(call.durationMicros)) }
+        if let query {
+            callsWithQuery &+= 1
+            QueryNames.forEachName(in: query) { name in
+                let h = ByteHash.hash(name)
+                if !queryParameters.contains(h) {
+                    queryParameters.insert(hash: h, name: QueryNames.safeName(name))
+                }
+            }
+        }
+    }
+}
+
+/// Why a logged request is not an API call.
+public enum InvalidRequestKind {
+    public static func classify(_ call: RawCall) -> String {
+        let m = call.method.count > 0 ? call.method : call.target
+        if m.count == 0 { return "empty" }
+        // A TLS ClientHello sent to a plaintext port: 0x16 0x03, logged raw or as "\x16\x03".
+        if m[0] == 0x16 { return "tls_handshake" }
+        if m.count >= 8, m[0] == UInt8(ascii: "\\"), m[1] == UInt8(ascii: "x"), m[2] == UInt8(ascii: "1"),
+           m[3] == UInt8(ascii: "6"), m[4] == UInt8(ascii: "\\"), m[6] == UInt8(ascii: "0"), m[7] == UInt8(ascii: "3") {
+            return "tls_handshake"
+        }
+        if m.count == 1, m[0] == UInt8(ascii: "-") { return "empty" }
+        for b in m where b < 0x20 || b >= 0x7F || b == UInt8(ascii: "\\") { return "binary" }
+        return "malformed_request_line"
+    }
+}

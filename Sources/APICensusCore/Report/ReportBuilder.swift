@@ -1,0 +1,251 @@
+/// What the report says about each input besides its counts: where it came from and how it was read.
+public struct InputDescription: Sendable, Equatable {
+    public var path: String
+    public var encoding: String
+    public var format: LogFormat?
+    public var formatConfidence: Double?
+    /// Bytes of the file on disk (compressed size for gzip); nil for stdin.
+    public var sizeOnDisk: Int64?
+
+    public init(path: String, encoding: String, format: LogFormat?, formatConfidence: Double?, sizeOnDisk: Int64?) {
+        self.path = path
+        self.encoding = encoding
+        self.format = format
+        self.formatConfidence = formatConfidence
+        self.sizeOnDisk = sizeOnDisk
+    }
+}
+
+public struct ReportOptions: Sendable, Equatable {
+    public var collapseThreshold = 50
+    public var maxEndpointsPerHost = 20_000
+    public var toolVersion = APICensusVersion.current
+    /// Milliseconds since the epoch to print as `generated_at`; nil keeps the report deterministic.
+    public var generatedAtMillis: Int64?
+    public init() {}
+}
+
+public enum APICensusVersion {
+    public static let current = "0.1.0"
+    public static let schemaVersion = "1.0"
+}
+
+/// One endpoint after templating.
+public struct Endpoint: Sendable, Equatable {
+    public var host: String
+    public var method: String
+    public var template: String
+    public var stats: EndpointStats
+    /// How many typed paths were folded into this template.
+    public var typedPaths: Int
+}
+
+/// Turns the merged state into the inventory and the report document.
+public enum ReportBuilder {
+    public static let overflowTemplate = "{overflow}"
+
+    /// Templating and the per-host cap. Depends only on the state's content, never on the order in
+    /// which it was merged.
+    public static func endpoints(from state: AggregateState, options: ReportOptions) -> [Endpoint] {
+        var inference = TemplateInference(collapseThreshold: options.collapseThreshold)
+        for (key, stats) in state.endpoints {
+            inference.add(host: key.host, typedPath: key.typedPath, method: key.method, calls: stats.calls)
+        }
+        let map = inference.resolve()
+        struct GroupKey: Hashable { var host: String; var method: String; var template: String }
+        var groups: [GroupKey: Endpoint] = [:]
+        for key in state.endpoints.keys.sorted() {
+            let stats = state.endpoints[key]!
+            let template = key.typedPath == "*" || key.typedPath == "{authority}"
+                ? key.typedPath : map.template(host: key.host, typedPath: key.typedPath)
+            let g = GroupKey(host: key.host, method: key.method, template: template)
+            if groups[g] == nil {
+                groups[g] = Endpoint(host: key.host, method: key.method, template: template, stats: stats, typedPaths: 1)
+            } else {
+                groups[g]!.stats.merge(stats)
+                groups[g]!.typedPaths += 1
+            }
+        }
+        var byHost: [String: [Endpoint]] = [:]
+        for e in groups.values { byHost[e.host, default: []].append(e) }
+        var result: [Endpoint] = []
+        for host in byHost.keys.sorted() {
+            var list = byHost[host]!.sorted {
+                $0.stats.calls != $1.stats.calls ? $0.stats.calls > $1.stats.calls : ($0.template, $0.method) < ($1.template, $1.method)
+            }
+            if list.count > options.maxEndpointsPerHost {
+                var overflow = Endpoint(host: host, method: "*", template: overflowTemplate, stats: EndpointStats(), typedPaths: 0)
+                for e in list[options.maxEndpointsPerHost...] {
+                    overflow.stats.merge(e.stats)
+                    overflow.typedPaths += e.typedPaths
+                }
+                list.removeSubrange(options.maxEndpointsPerHost...)
+                list.append(overflow)
+            }
+            result.append(contentsOf: list)
+        }
+        return result.sorted { ($0.host, $0.template, $0.method) < ($1.host, $1.template, $1.method) }
+    }
+
+    public static func report(state: AggregateState, inputs: [InputDescription], options: ReportOptions) -> JSONValue {
+        let endpoints = endpoints(from: state, options: options)
+        var fields: [(String, JSONValue)] = [
+            ("schema_version", .string(APICensusVersion.schemaVersion)),
+            ("tool", .object([("name", .string("apicensus")), ("version", .string(options.toolVersion))])),
+        ]
+        if let generated = options.generatedAtMillis { fields.append(("generated_at", .string(isoTime(generated)))) }
+        fields.append(("input", inputSection(state: state, inputs: inputs)))
+        fields.append(("summary", summarySection(state: state, endpoints: endpoints, options: options)))
+        fields.append(("endpoints", .array(endpoints.map(endpointValue))))
+        return .object(fields)
+    }
+
+    static func inputSection(state: AggregateState, inputs: [InputDescription]) -> JSONValue {
+        var total = InputFileCounters()
+        var files: [JSONValue] = []
+        var formats: [String: UInt64] = [:]
+        for (index, input) in inputs.enumerated() {
+            let c = state.files[index] ?? InputFileCounters()
+            total.merge(c)
+            if let f = input.format { formats[f.rawValue, default: 0] += c.lines }
+            let errorCount = state.problems.filter { $0.input == index }.count
+            files.append(.object([
+                ("path", .string(input.path)),
+                ("encoding", .string(input.encoding)),
+                ("format", input.format.map { .string($0.rawValue) } ?? .null),
+                ("format_confidence", input.formatConfidence.map { .number($0) } ?? .null),
+                ("size_on_disk", input.sizeOnDisk.map { .int($0) } ?? .null),
+                ("bytes", .int(c.bytes)),
+                ("lines", .uint(c.lines)),
+                ("parsed", .uint(c.parsed)),
+                ("ignored", .uint(c.ignored)),
+                ("rejected", .uint(c.rejected)),
+                ("errors", .int(Int64(errorCount))),
+            ]))
+        }
+        func path(_ input: Int) -> JSONValue { input < inputs.count ? .string(inputs[input].path) : .null }
+        let samples: [JSONValue] = state.samples.map { s in
+            .object([
+                ("file", path(s.location.input)),
+                ("line", .uint(state.lineNumber(of: s.location))),
+                ("offset", .int(s.location.byteOffset)),
+                ("reason", .string(s.reason.rawValue)),
+                ("sample", .string(s.text)),
+            ])
+        }
+        let errors: [JSONValue] = state.problems.map { p in
+            .object([
+                ("file", path(p.input)),
+                ("kind", .string(p.kind)),
+                ("message", .string(p.message)),
+                ("offset", p.byteOffset.map { .int($0) } ?? .null),
+                ("line", p.lastLine.map { .uint(state.lineNumber(of: $0)) } ?? .null),
+            ])
+        }
+        let timeRange: JSONValue = state.firstMillis <= state.lastMillis
+            ? .object([("first", .string(isoTime(state.firstMillis))), ("last", .string(isoTime(state.lastMillis)))])
+            : .null
+        return .object([
+            ("files", .array(files)),
+            ("bytes", .int(total.bytes)),
+            ("lines", .uint(total.lines)),
+            ("parsed", .uint(total.parsed)),
+            ("ignored", .uint(total.ignored)),
+            ("rejected", .uint(total.rejected)),
+            ("rejected_by_reason", .object(RejectReason.allCases.sorted().map { ($0.rawValue, .uint(state.rejectedByReason[$0] ?? 0)) })),
+            ("rejected_samples", .array(samples)),
+            ("formats", .object(formats.keys.sorted().map { ($0, .uint(formats[$0]!)) })),
+            ("errors", .array(errors)),
+            ("time_range", timeRange),
+            ("records_without_time", .uint(state.callsWithoutTime)),
+        ])
+    }
+
+    static func summarySection(state: AggregateState, endpoints: [Endpoint], options: ReportOptions) -> JSONValue {
+        var calls: UInt64 = 0
+        var methods: [String: UInt64] = [:]
+        var classes: [String: UInt64] = [:]
+        var hosts = Set<String>()
+        var overflowCalls: UInt64 = 0
+        for e in endpoints {
+            calls += e.stats.calls
+            methods[e.method, default: 0] += e.stats.calls
+            for (k, v) in e.stats.statuses.byClass { classes[k, default: 0] += v }
+            hosts.insert(e.host)
+            if e.template == overflowTemplate { overflowCalls += e.stats.calls }
+        }
+        let invalidTotal = state.invalidRequests.values.reduce(0, +)
+        return .object([
+            ("hosts", .int(Int64(hosts.count))),
+            ("endpoints", .int(Int64(endpoints.count))),
+            ("calls", .uint(calls)),
+            ("methods", .object(methods.keys.sorted().map { ($0, .uint(methods[$0]!)) })),
+            ("status_classes", .object(classes.keys.sorted().map { ($0, .uint(classes[$0]!)) })),
+            ("invalid_requests", .object([
+                ("total", .uint(invalidTotal)),
+                ("by_kind", .object(state.invalidRequests.keys.sorted().map { ($0, .uint(state.invalidRequests[$0]!)) })),
+            ])),
+            ("overflow_calls", .uint(overflowCalls)),
+            ("collapse_threshold", .int(Int64(options.collapseThreshold))),
+            ("max_endpoints_per_host", .int(Int64(options.maxEndpointsPerHost))),
+        ])
+    }
+
+    static func endpointValue(_ e: Endpoint) -> JSONValue {
+        let s = e.stats
+        let latency: JSONValue = s.latency.total == 0 ? .null : .object([
+            ("count", .uint(s.latency.total)),
+            ("mean", .number(Double(s.latency.sumMicros) / Double(s.latency.total) / 1000)),
+            ("p50", .number(Double(s.latency.quantile(0.5)) / 1000)),
+            ("p90", .number(Double(s.latency.quantile(0.9)) / 1000)),
+            ("p99", .number(Double(s.latency.quantile(0.99)) / 1000)),
+            ("max", .number(Double(s.latency.maxMicros) / 1000)),
+        ])
+        let classes = s.statuses.byClass
+        return .object([
+            ("host", e.host.isEmpty ? .null : .string(e.host)),
+            ("method", .string(e.method)),
+            ("template", .string(e.template)),
+            ("calls", .uint(s.calls)),
+            ("status_classes", .object(classes.keys.sorted().map { ($0, .uint(classes[$0]!)) })),
+            ("top_status", .array(s.statuses.byFrequency.prefix(5).map {
+                .object([("code", .int(Int64($0.code))), ("count", .uint($0.count))])
+            })),
+            ("first_seen", s.firstSeenMillis == Int64.max ? .null : .string(isoTime(s.firstSeenMillis))),
+            ("last_seen", s.lastSeenMillis == Int64.min ? .null : .string(isoTime(s.lastSeenMillis))),
+            ("clients", .object([("distinct", .uint(s.clients.count)), ("exact", .bool(s.clients.isExact))])),
+            ("response_bytes", .object([
+                ("total", .uint(s.responseBytes)),
+                ("mean", s.callsWithBytes == 0 ? .null : .number(Double(s.responseBytes) / Double(s.callsWithBytes), decimals: 1)),
+            ])),
+            ("latency_ms", latency),
+            ("query_params", .array(s.queryParameters.sortedNames.map { .string($0) })),
+            ("query_params_truncated", .bool(s.queryParameters.truncated)),
+            ("calls_with_query", .uint(s.callsWithQuery)),
+            ("typed_paths", .int(Int64(e.typedPaths))),
+        ])
+    }
+
+    /// `2023-10-10T08:32:31.000Z` from milliseconds since the epoch.
+    public static func isoTime(_ millis: Int64) -> String {
+        let seconds = millis >= 0 ? millis / 1000 : (millis - 999) / 1000
+        let ms = Int(millis - seconds * 1000)
+        var days = Int(seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400)
+        let secondOfDay = Int(seconds - Int64(days) * 86_400)
+        // civil_from_days (Howard Hinnant)
+        days += 719_468
+        let era = (days >= 0 ? days : days - 146_096) / 146_097
+        let doe = days - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        func pad(_ v: Int, _ width: Int) -> String {
+            let s = String(v)
+            return String(repeating: "0", count: max(0, width - s.count)) + s
+        }
+        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2)).\(pad(ms, 3))Z"
+    }
+}
