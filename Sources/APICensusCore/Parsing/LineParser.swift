@@ -13,7 +13,17 @@ public enum LogFormat: String, CaseIterable, Sendable, Comparable {
 /// Parses one line of one format into a `RawCall`. Instances are per worker thread (they may own
 /// scratch buffers), so they are not shared between threads.
 public protocol LineParser {
-    var format: LogFormat { get }
     /// `line` excludes the line terminator (`\n` and a preceding `\r` are already stripped).
     mutating func parse(_ line: Bytes, into call: inout RawCall) -> LineOutcome
+}
+
+/// The parser for inputs whose format could not be recognised: every non-blank line is rejected as
+/// `unknown_format`, so the lines are counted rather than silently dropped.
+public struct UnrecognisedFormatParser: LineParser {
+    public init() {}
+
+    public mutating func parse(_ line: Bytes, into call: inout RawCall) -> LineOutcome {
+        for b in line where b != 0x20 && b != 0x09 && b != 0x0D { return .rejected(.unknownFormat) }
+        return .ignored
+    }
 }

@@ -1,0 +1,209 @@
+import APICensusCore
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What `apicensus batch` was asked to do.
+public struct BatchConfiguration: Sendable {
+    public var paths: [String]
+    /// Forced format; nil = detect per input.
+    public var format: LogFormat?
+    public var fieldMap: FieldMap = .default
+    /// Worker threads (a gzip stream adds one inflating thread while it is read).
+    public var threads: Int
+    public var aggregation = AggregationOptions()
+    /// Plain files larger than this are split into ranges of about this size and parsed in parallel.
+    public var rangeSize = 8 << 20
+
+    public init(paths: [String], format: LogFormat? = nil, threads: Int) {
+        self.paths = paths
+        self.format = format
+        self.threads = max(1, threads)
+    }
+}
+
+public struct BatchResult: Sendable {
+    public var state: AggregateState
+    public var inputs: [InputDescription]
+    /// True when some input could not be read completely (unreadable, corrupt or truncated gzip).
+    public var hadInputErrors: Bool { !state.problems.isEmpty }
+}
+
+/// Runs a batch: expands the paths, plans the work (ranges of large plain files, one stream per
+/// gzip file or stdin), parses on `threads` workers, and merges their states.
+public enum BatchRunner {
+    /// One unit of work for a worker.
+    enum Job: Sendable {
+        /// A line-aligned range of a plain file; `part` numbers the ranges of one input.
+        case range(input: Int, path: String, range: Range<Int64>, part: Int, parts: Int, format: FormatChoice)
+        /// A sequential stream: gzip (inflated on its own thread) or stdin.
+        case stream(input: Int, path: String, format: FormatChoice)
+    }
+
+    /// The parser to use for an input: decided before the work starts (regular files) or from the
+    /// stream's first chunk (stdin).
+    enum FormatChoice: Sendable {
+        case known(LogFormat)
+        case detectFromStream
+        /// Nothing recognisable: every line is rejected as `unknown_format`.
+        case unknown
+    }
+
+    public static func run(_ config: BatchConfiguration, progress: ProgressReporter? = nil,
+                           log: @escaping @Sendable (String) -> Void) -> BatchResult {
+        var inputs: [InputDescription] = []
+        var jobs: [Job] = []
+        var planningProblems: [InputProblem] = []
+        let entries = InputExpansion.expand(config.paths)
+        var files: [InputFile] = []
+        var seen = Set<String>()
+        for entry in entries {
+            switch entry {
+            case .file(let f):
+                if seen.insert(f.path).inserted { files.append(f) }
+            case .error(let error):
+                // Reported as an input of its own so the report names it.
+                let index = inputs.count
+                inputs.append(InputDescription(path: error.path, encoding: "plain", format: nil, formatConfidence: nil, sizeOnDisk: nil))
+                planningProblems.append(problem(from: error, input: index, lastLine: nil))
+                log("apicensus: \(error.description)")
+            }
+        }
+        // File order on the command line must not change the report: inputs are numbered by path.
+        files.sort { $0.path < $1.path }
+        let firstFileIndex = inputs.count
+        for (offset, file) in files.enumerated() {
+            let index = firstFileIndex + offset
+            var description = InputDescription(path: file.path, encoding: "plain", format: config.format,
+                                               formatConfidence: config.format == nil ? nil : 1, sizeOnDisk: file.size)
+            if file.isStdin {
+                jobs.append(.stream(input: index, path: file.path, format: config.format.map { .known($0) } ?? .detectFromStream))
+                inputs.append(description)
+                continue
+            }
+            do {
+                let encoding = try InputEncoding.detect(path: file.path)
+                description.encoding = encoding.rawValue
+                var choice: FormatChoice = config.format.map { .known($0) } ?? .unknown
+                if config.format == nil {
+                    let sample = try SampleReader.firstBytes(path: file.path, limit: 64 << 10)
+                    if let detection = sample.withUnsafeBufferPointer({ FormatDetector.detect(sample: $0, fieldMap: config.fieldMap) }) {
+                        description.format = detection.format
+                        description.formatConfidence = detection.confidence
+                        choice = .known(detection.format)
+                    } else if !sample.isEmpty {
+                        planningProblems.append(InputProblem(input: index, kind: "unknown_format",
+                            message: "no supported log format recognised in the first lines; use --format", byteOffset: 0, lastLine: nil))
+                        log("apicensus: \(file.path): no supported log format recognised in the first lines; use --format to force one")
+                    }
+                }
+                if encoding == .gzip {
+                    jobs.append(.stream(input: index, path: file.path, format: choice))
+                } else if let size = file.size, size > Int64(config.rangeSize) * 3 / 2 {
+                    let ranges = try PlainFileSplitter.ranges(path: file.path, fileSize: size, targetRangeSize: config.rangeSize)
+                    for (part, range) in ranges.enumerated() {
+                        jobs.append(.range(input: index, path: file.path, range: range, part: part, parts: ranges.count, format: choice))
+                    }
+                } else {
+                    jobs.append(.range(input: index, path: file.path, range: 0..<(file.size ?? 0), part: 0, parts: 1, format: choice))
+                }
+            } catch {
+                planningProblems.append(problem(from: error, input: index, lastLine: nil))
+                log("apicensus: \(error.description)")
+            }
+            inputs.append(description)
+        }
+        progress?.start(totalDiskBytes: files.reduce(0) { $0 + ($1.size ?? 0) }, totalFiles: inputs.count)
+
+        // Workers take jobs in order: streams first (they are the longest and cannot be split).
+        let ordered = jobs.filter { if case .stream = $0 { return true } else { return false } }
+            + jobs.filter { if case .range = $0 { return true } else { return false } }
+        let work = JobQueue(jobs: ordered)
+        let results = Mutex<[AggregateState]>([])
+        let detected = Mutex<[Int: FormatDetector.Detection]>([:])
+        let workerCount = min(config.threads, max(ordered.count, 1))
+        var threads: [pthread_t] = []
+        for _ in 0..<workerCount {
+            let thread = startThread {
+                let worker = Worker(config: config, progress: progress, log: log)
+                while let job = work.next() {
+                    if let d = worker.run(job) { detected.withLock { $0[d.input] = d.detection } }
+                }
+                let state = worker.aggregator.snapshot()
+                results.withLock { $0.append(state) }
+            }
+            threads.append(thread)
+        }
+        for t in threads { pthread_join(t, nil) }
+        progress?.finish()
+
+        var merged = AggregateState()
+        for index in inputs.indices { merged.files[index] = merged.files[index] ?? InputFileCounters() }
+        for p in planningProblems { merged.problems.append(p) }
+        merged.merge(AggregateState())  // sorts problems deterministically
+        for state in results.withLock({ $0 }) { merged.merge(state) }
+        for (input, detection) in detected.withLock({ $0 }) {
+            inputs[input].format = detection.format
+            inputs[input].formatConfidence = detection.confidence
+        }
+        return BatchResult(state: merged, inputs: inputs)
+    }
+
+    static func problem(from error: InputError, input: Int, lastLine: LineLocation?) -> InputProblem {
+        let isGzip = error.kind == .corruptGzip || error.kind == .truncatedGzip
+        return InputProblem(input: input, kind: error.kind.reportName, message: error.description,
+                            byteOffset: isGzip ? error.compressedOffset : error.decompressedOffset, lastLine: lastLine)
+    }
+}
+
+extension InputError.Kind {
+    /// The `kind` string of `input.errors` in the report.
+    var reportName: String {
+        switch self {
+        case .unreadable: return "unreadable"
+        case .corruptGzip: return "corrupt_gzip"
+        case .truncatedGzip: return "truncated_gzip"
+        case .ioError: return "io_error"
+        @unknown default: return "io_error"
+        }
+    }
+}
+
+/// Hands out jobs to workers, each exactly once.
+final class JobQueue: Sendable {
+    private let jobs: [BatchRunner.Job]
+    private let nextIndex = Atomic<Int>(0)
+
+    init(jobs: [BatchRunner.Job]) { self.jobs = jobs }
+
+    func next() -> BatchRunner.Job? {
+        let i = nextIndex.wrappingAdd(1, ordering: .relaxed).oldValue
+        return i < jobs.count ? jobs[i] : nil
+    }
+}
+
+/// Starts a joinable POSIX thread. Workers block in `read`, `pread` and on condition variables, so
+/// they run on threads of their own rather than on Swift's cooperative pool.
+func startThread(_ body: @escaping @Sendable () -> Void) -> pthread_t {
+    final class Box: @unchecked Sendable {
+        let body: @Sendable () -> Void
+        init(_ body: @escaping @Sendable () -> Void) { self.body = body }
+    }
+    let box = Unmanaged.passRetained(Box(body)).toOpaque()
+    var thread = pthread_t()
+    var attributes = pthread_attr_t()
+    pthread_attr_init(&attributes)
+    pthread_attr_setstacksize(&attributes, 8 << 20)
+    let status = pthread_create(&thread, &attributes, { raw in
+        let box = Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue()
+        box.body()
+        return nil
+    }, box)
+    pthread_attr_destroy(&attributes)
+    precondition(status == 0, "pthread_create failed: \(status)")
+    return thread
+}

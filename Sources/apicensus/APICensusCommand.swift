@@ -1,0 +1,20 @@
+import ArgumentParser
+import APICensusCore
+
+@main
+struct APICensusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "apicensus",
+        abstract: "Measures an organisation's APIs from the evidence in its access logs.",
+        discussion: """
+            Reads API gateway, load-balancer and web-server access logs, turns them into API calls, and \
+            prints a JSON report on stdout: the inventory of endpoints (method, host, path template) with \
+            calls, statuses, clients, sizes and latencies. Logs and progress go to stderr.
+
+            Exit codes: 0 success; 1 fatal error (nothing usable was produced); 2 usage error; \
+            3 report written, but some input could not be read completely (see input.errors).
+            """,
+        version: APICensusVersion.current,
+        subcommands: [BatchCommand.self, GenerateCommand.self]
+    )
+}

@@ -1,0 +1,123 @@
+import ArgumentParser
+import APICensusCore
+import APICensusIO
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+struct BatchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "batch",
+        abstract: "Reads access logs (plain or gzip) and prints the API report as JSON.",
+        discussion: """
+            PATH is a file, a directory (read recursively) or - for stdin. gzip is recognised by its magic \
+            bytes, whatever the file is called; concatenated gzip members are read whole. The format of \
+            each input is detected from its first lines unless --format is given.
+
+            Formats: combined, common (NGINX/Apache, with or without a leading virtual host and extra \
+            trailing fields such as $request_time), json (one object per line, NGINX JSON names by \
+            default; see --field-map).
+
+            Exit codes: 0 success; 1 fatal error; 2 usage error; 3 report written but some input could \
+            not be read completely (unreadable file, corrupt or truncated gzip: see input.errors).
+            """
+    )
+
+    @Argument(help: "Log files, directories, or - for stdin.")
+    var paths: [String]
+
+    @Option(name: .long, help: "Force a format: \(LogFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var format: String?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Override JSON field names: field=key[|alt],… (for example time=ts,target=req.uri|url).",
+        discussion: "Fields: \(FieldMap.fieldNames.joined(separator: ", ")). Nested keys use dots."))
+    var fieldMap: String?
+
+    @Option(name: .long, help: "Distinct literal values under one path position before it becomes {param}.")
+    var collapseThreshold: Int = 50
+
+    @Option(name: .long, help: "Endpoints kept per host; the rest are counted in an {overflow} endpoint.")
+    var maxEndpointsPerHost: Int = 20_000
+
+    @Option(name: .long, help: "Worker threads (default: the number of cores).")
+    var threads: Int?
+
+    @Option(name: .long, help: "Longest accepted line in bytes; longer lines are rejected as too_long.")
+    var maxLineLength: Int = 1 << 20
+
+    @Option(name: [.short, .long], help: "Write the report to this file instead of stdout.")
+    var output: String?
+
+    @Flag(name: .long, help: "Print the report on one line.")
+    var compact = false
+
+    @Flag(name: .long, help: "Add generated_at (the report is otherwise byte-identical for the same input).")
+    var timestamp = false
+
+    @Flag(name: .long, inversion: .prefixedNo, help: "Progress line on stderr when it is a terminal.")
+    var progress = true
+
+    func validate() throws {
+        if let format, LogFormat(rawValue: format) == nil {
+            throw ValidationError("unknown --format '\(format)'; use one of: \(LogFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        if let fieldMap {
+            do { _ = try FieldMap(parsing: fieldMap) } catch { throw ValidationError("--field-map: \(error)") }
+        }
+        guard collapseThreshold >= 1 else { throw ValidationError("--collapse-threshold must be at least 1") }
+        guard maxEndpointsPerHost >= 1 else { throw ValidationError("--max-endpoints-per-host must be at least 1") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        guard maxLineLength >= 64 else { throw ValidationError("--max-line-length must be at least 64") }
+    }
+
+    func run() throws {
+        var config = BatchConfiguration(paths: paths, format: format.flatMap(LogFormat.init(rawValue:)),
+                                        threads: threads ?? Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        if let fieldMap { config.fieldMap = try FieldMap(parsing: fieldMap) }
+        config.aggregation.maxLineLength = maxLineLength
+        let result = BatchRunner.run(config, progress: progress ? ProgressReporter.forTerminal() : nil) { message in
+            fputs(message + "\n", stderr)
+        }
+        var options = ReportOptions()
+        options.collapseThreshold = collapseThreshold
+        options.maxEndpointsPerHost = maxEndpointsPerHost
+        if timestamp { options.generatedAtMillis = Self.nowMillis() }
+        let report = ReportBuilder.report(state: result.state, inputs: result.inputs, options: options)
+        let text = report.serialized(indent: compact ? nil : 2) + "\n"
+        try Self.write(text, to: output)
+        let rejected = result.state.rejectedByReason.values.reduce(0, +)
+        if rejected > 0 {
+            fputs("apicensus: \(rejected) line(s) rejected; see input.rejected_by_reason and input.rejected_samples\n", stderr)
+        }
+        if result.hadInputErrors { throw ExitCode(3) }
+    }
+
+    static func nowMillis() -> Int64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
+    }
+
+    static func write(_ text: String, to path: String?) throws {
+        let descriptor = path.map { open($0, O_WRONLY | O_CREAT | O_TRUNC, 0o644) } ?? STDOUT_FILENO
+        guard descriptor >= 0 else {
+            throw ValidationError("cannot write \(path!): \(String(cString: strerror(errno)))")
+        }
+        defer { if path != nil { close(descriptor) } }
+        var bytes = Array(text.utf8)
+        var written = 0
+        while written < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { Glibc.write(descriptor, $0.baseAddress! + written, $0.count - written) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                fputs("apicensus: writing the report failed: \(String(cString: strerror(errno)))\n", stderr)
+                throw ExitCode(1)
+            }
+            written += n
+        }
+    }
+}
