@@ -229,6 +229,19 @@ struct ParsedCLF {
         #expect(r.agent == #"bot \x22v1\x22"#)
     }
 
+    @Test func escapesAtEveryOffsetOfTheWordScan() {
+        // The quote scan reads eight bytes at a time: put the escape and the closing quote at every offset.
+        for pad in 0..<20 {
+            let filler = String(repeating: "a", count: pad)
+            let agent = filler + #"\"x\\"# + filler
+            let r = parse(#"1.2.3.4 - - [10/Oct/2000:13:55:36 -0700] "GET /"# + filler + #" HTTP/1.1" 200 5 "-" ""# + agent + #"" 0.25"#)
+            #expect(r.outcome == .call, "pad \(pad)")
+            #expect(r.target == "/" + filler, "pad \(pad)")
+            #expect(r.agent == agent, "pad \(pad)")
+            #expect(r.duration == 250_000, "pad \(pad)")
+        }
+    }
+
     @Test func unescapedQuoteInsideRequest() {
         // A logger that does not escape: the request closes at the quote followed by a status.
         let r = parse(#"1.2.3.4 - - [10/Oct/2000:13:55:36 -0700] "GET /a"b HTTP/1.1" 400 5 "-" "-""#)

@@ -63,7 +63,7 @@ public struct CombinedLogParser: LineParser {
                 i = q + 1
                 compound = true
             } else {
-                while i < end, p[i] != sp { i += 1 }
+                i = Self.find(sp, p, i, end)
                 // `a, b, c`: a list joined by commas is one group.
                 while p[i - 1] == comma, i < end {
                     compound = true
@@ -186,7 +186,7 @@ public struct CombinedLogParser: LineParser {
             } else {
                 trailing = true
                 let ts = i
-                while i < end, p[i] != sp { i += 1 }
+                i = Self.find(sp, p, i, end)
                 if call.durationMicros < 0, let micros = Self.seconds(p, ts, i) {
                     call.durationMicros = micros
                 }
@@ -213,12 +213,41 @@ public struct CombinedLogParser: LineParser {
     @inline(__always)
     static func closingQuote(_ p: UnsafePointer<UInt8>, _ from: Int, _ end: Int) -> Int? {
         var j = from
-        while j < end {
+        while true {
+            // Eight bytes at a time to the next `"` or `\`.
+            while j + 8 <= end {
+                let w = UInt64(littleEndian: UnsafeRawPointer(p + j).loadUnaligned(as: UInt64.self))
+                let m = zeroBytes(w ^ 0x2222_2222_2222_2222) | zeroBytes(w ^ 0x5C5C_5C5C_5C5C_5C5C)
+                if m != 0 { j += m.trailingZeroBitCount >> 3; break }
+                j += 8
+            }
+            guard j < end else { return nil }
             let c = p[j]
             if c == quote { return j }
             j += c == backslash ? 2 : 1
         }
-        return nil
+    }
+
+    /// Index of the first `byte` at or after `from`, or `end`.
+    @inline(__always)
+    static func find(_ byte: UInt8, _ p: UnsafePointer<UInt8>, _ from: Int, _ end: Int) -> Int {
+        var j = from
+        let pattern = UInt64(byte) &* 0x0101_0101_0101_0101
+        while j + 8 <= end {
+            let w = UInt64(littleEndian: UnsafeRawPointer(p + j).loadUnaligned(as: UInt64.self))
+            let m = zeroBytes(w ^ pattern)
+            if m != 0 { return j + m.trailingZeroBitCount >> 3 }
+            j += 8
+        }
+        while j < end, p[j] != byte { j += 1 }
+        return j
+    }
+
+    /// High bit set in each zero byte of `w` (the lowest flagged byte is always a true zero; flags
+    /// above it may be false positives, so only the lowest is used).
+    @inline(__always)
+    static func zeroBytes(_ w: UInt64) -> UInt64 {
+        (w &- 0x0101_0101_0101_0101) & ~w & 0x8080_8080_8080_8080
     }
 
     /// Whether the quote at `q` is followed by ` ddd` and then a space or the end.
@@ -311,8 +340,7 @@ public struct CombinedLogParser: LineParser {
         let methodLen = i - s
         guard methodLen >= 1, methodLen <= 20, i < e, p[i] == sp else { return }
         let ts = i + 1
-        var te = ts
-        while te < e, p[te] != sp { te += 1 }
+        let te = find(sp, p, ts, e)
         guard te > ts else { return }
         var vs = te, ve = te
         if te < e {
