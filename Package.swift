@@ -58,7 +58,7 @@ let package = Package(
         ),
         .testTarget(
             name: "APICensusCLITests",
-            dependencies: ["APICensusCore"],
+            dependencies: ["APICensusCore", "apicensus"],
             path: "Tests/APICensusCLITests"
         ),
     ],

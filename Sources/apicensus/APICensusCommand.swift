@@ -1,6 +1,12 @@
 import ArgumentParser
 import APICensusCore
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 @main
 struct APICensusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -17,4 +23,19 @@ struct APICensusCommand: ParsableCommand {
         version: APICensusVersion.current,
         subcommands: [BatchCommand.self, GenerateCommand.self]
     )
+
+    /// Usage errors exit with 2 (argument-parser's default is 64); everything else as it says.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                fputs(fullMessage(for: error) + "\n", stderr)
+                fputs("Run 'apicensus help' for usage.\n", stderr)
+                exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }

@@ -17,6 +17,11 @@ public struct DistinctCounter: Sendable, Equatable {
 
     public var isExact: Bool { registers.isEmpty }
 
+    /// Equal when they hold the same set: the exact list's order is an accident of arrival.
+    public static func == (a: DistinctCounter, b: DistinctCounter) -> Bool {
+        a.registers == b.registers && a.exact.sorted() == b.exact.sorted()
+    }
+
     @inlinable
     public mutating func insert(_ hash: UInt64) {
         if registers.isEmpty {

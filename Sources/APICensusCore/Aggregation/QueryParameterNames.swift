@@ -11,6 +11,11 @@ public struct QueryParameterNames: Sendable, Equatable {
 
     public init() {}
 
+    /// Equal when the same names are kept, whatever order they arrived in.
+    public static func == (a: QueryParameterNames, b: QueryParameterNames) -> Bool {
+        a.truncated == b.truncated && a.hashes.sorted() == b.hashes.sorted()
+    }
+
     @inlinable
     public func contains(_ hash: UInt64) -> Bool {
         for h in hashes where h == hash { return true }

@@ -6,6 +6,9 @@ public struct StatusCounts: Sendable, Equatable {
 
     public init() {}
 
+    /// Equal when every code has the same count, whatever order the codes were first seen in.
+    public static func == (a: StatusCounts, b: StatusCounts) -> Bool { a.packed.sorted() == b.packed.sorted() }
+
     @inlinable
     public mutating func record(_ status: Int32, count: UInt64 = 1) {
         let code = UInt64(UInt16(clamping: max(status, 0)))
