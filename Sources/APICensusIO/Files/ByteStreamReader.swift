@@ -130,6 +130,8 @@ public final class ByteStreamReader: ByteSource {
         }
     }
 
+    /// Fills `buffer` with the next decompressed bytes (fewer only at the end); 0 at the end
+    /// (and for an empty `buffer`, without reading).
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws(InputError) -> Int {
         if let pendingError { throw pendingError }
         if finished || buffer.count == 0 { return 0 }

@@ -36,14 +36,17 @@ public struct LineChunk {
     public var endOffset: Int64 { startOffset + Int64(bytes.count) }
 
     /// Calls `body` with each line without its terminator (`\n`, and a `\r` just before it).
-    @inlinable
     public func forEachLine(_ body: (UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
         guard let base = bytes.baseAddress else { return }
         let n = bytes.count
         var start = 0
         while start < n {
-            var i = start
-            while i < n && base[i] != 0x0A { i += 1 }
+            let i: Int
+            if let nl = memchr(base + start, 0x0A, n - start) {
+                i = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(nl))
+            } else {
+                i = n
+            }
             var stop = i
             if stop > start && base[stop - 1] == 0x0D { stop -= 1 }
             try body(UnsafeBufferPointer(start: base + start, count: stop - start))
