@@ -31,9 +31,9 @@ struct APICensusCommand: ParsableCommand {
             try command.run()
         } catch {
             if exitCode(for: error) == .validationFailure {
-                fputs(fullMessage(for: error) + "\n", stderr)
-                fputs("Run 'apicensus help' for usage.\n", stderr)
-                exit(2)
+                StandardError.print(fullMessage(for: error))
+                StandardError.print("Run 'apicensus help' for usage.")
+                Glibc.exit(2)
             }
             exit(withError: error)
         }

@@ -34,7 +34,7 @@ struct BatchCommand: ParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp(
         "Override JSON field names: field=key[|alt],… (for example time=ts,target=req.uri|url).",
-        discussion: "Fields: \(FieldMap.fieldNames.joined(separator: ", ")). Nested keys use dots."))
+        discussion: "Fields: \(FieldMap.Field.allCases.map(\.rawValue).joined(separator: ", ")). Nested keys use dots."))
     var fieldMap: String?
 
     @Option(name: .long, help: "Distinct literal values under one path position before it becomes {param}.")
@@ -80,7 +80,7 @@ struct BatchCommand: ParsableCommand {
         if let fieldMap { config.fieldMap = try FieldMap(parsing: fieldMap) }
         config.aggregation.maxLineLength = maxLineLength
         let result = BatchRunner.run(config, progress: progress ? ProgressReporter.forTerminal() : nil) { message in
-            fputs(message + "\n", stderr)
+            StandardError.print(message)
         }
         var options = ReportOptions()
         options.collapseThreshold = collapseThreshold
@@ -91,7 +91,7 @@ struct BatchCommand: ParsableCommand {
         try Self.write(text, to: output)
         let rejected = result.state.rejectedByReason.values.reduce(0, +)
         if rejected > 0 {
-            fputs("apicensus: \(rejected) line(s) rejected; see input.rejected_by_reason and input.rejected_samples\n", stderr)
+            StandardError.print("apicensus: \(rejected) line(s) rejected; see input.rejected_by_reason and input.rejected_samples")
         }
         if result.hadInputErrors { throw ExitCode(3) }
     }
@@ -114,7 +114,7 @@ struct BatchCommand: ParsableCommand {
             let n = bytes.withUnsafeMutableBytes { Glibc.write(descriptor, $0.baseAddress! + written, $0.count - written) }
             if n < 0 {
                 if errno == EINTR { continue }
-                fputs("apicensus: writing the report failed: \(String(cString: strerror(errno)))\n", stderr)
+                StandardError.print("apicensus: writing the report failed: \(String(cString: strerror(errno)))")
                 throw ExitCode(1)
             }
             written += n

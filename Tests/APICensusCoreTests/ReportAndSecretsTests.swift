@@ -96,7 +96,7 @@ func withBytes<T>(_ s: String, _ body: (Bytes) -> T) -> T {
     }
 
     @Test func jsonNumbersAndStrings() {
-        let v = JSONValue.object([("a", .number(1.5)), ("b", .number(2)), ("c", .number(0.1234, decimals: 3)),
+        let v = JSONOutput.object([("a", .number(1.5)), ("b", .number(2)), ("c", .number(0.1234, decimals: 3)),
                                   ("d", .string("q\"\\\n\u{1}")), ("e", .number(-0.5))])
         #expect(v.serialized(indent: nil) == #"{"a":1.5,"b":2,"c":0.123,"d":"q\"\\\n\u0001","e":-0.5}"#)
     }

@@ -87,9 +87,9 @@ public enum ReportBuilder {
         return result.sorted { ($0.host, $0.template, $0.method) < ($1.host, $1.template, $1.method) }
     }
 
-    public static func report(state: AggregateState, inputs: [InputDescription], options: ReportOptions) -> JSONValue {
+    public static func report(state: AggregateState, inputs: [InputDescription], options: ReportOptions) -> JSONOutput {
         let endpoints = endpoints(from: state, options: options)
-        var fields: [(String, JSONValue)] = [
+        var fields: [(String, JSONOutput)] = [
             ("schema_version", .string(APICensusVersion.schemaVersion)),
             ("tool", .object([("name", .string("apicensus")), ("version", .string(options.toolVersion))])),
         ]
@@ -100,9 +100,9 @@ public enum ReportBuilder {
         return .object(fields)
     }
 
-    static func inputSection(state: AggregateState, inputs: [InputDescription]) -> JSONValue {
+    static func inputSection(state: AggregateState, inputs: [InputDescription]) -> JSONOutput {
         var total = InputFileCounters()
-        var files: [JSONValue] = []
+        var files: [JSONOutput] = []
         var formats: [String: UInt64] = [:]
         for (index, input) in inputs.enumerated() {
             let c = state.files[index] ?? InputFileCounters()
@@ -123,8 +123,8 @@ public enum ReportBuilder {
                 ("errors", .int(Int64(errorCount))),
             ]))
         }
-        func path(_ input: Int) -> JSONValue { input < inputs.count ? .string(inputs[input].path) : .null }
-        let samples: [JSONValue] = state.samples.map { s in
+        func path(_ input: Int) -> JSONOutput { input < inputs.count ? .string(inputs[input].path) : .null }
+        let samples: [JSONOutput] = state.samples.map { s in
             .object([
                 ("file", path(s.location.input)),
                 ("line", .uint(state.lineNumber(of: s.location))),
@@ -133,7 +133,7 @@ public enum ReportBuilder {
                 ("sample", .string(s.text)),
             ])
         }
-        let errors: [JSONValue] = state.problems.map { p in
+        let errors: [JSONOutput] = state.problems.map { p in
             .object([
                 ("file", path(p.input)),
                 ("kind", .string(p.kind)),
@@ -142,7 +142,7 @@ public enum ReportBuilder {
                 ("line", p.lastLine.map { .uint(state.lineNumber(of: $0)) } ?? .null),
             ])
         }
-        let timeRange: JSONValue = state.firstMillis <= state.lastMillis
+        let timeRange: JSONOutput = state.firstMillis <= state.lastMillis
             ? .object([("first", .string(isoTime(state.firstMillis))), ("last", .string(isoTime(state.lastMillis)))])
             : .null
         return .object([
@@ -161,7 +161,7 @@ public enum ReportBuilder {
         ])
     }
 
-    static func summarySection(state: AggregateState, endpoints: [Endpoint], options: ReportOptions) -> JSONValue {
+    static func summarySection(state: AggregateState, endpoints: [Endpoint], options: ReportOptions) -> JSONOutput {
         var calls: UInt64 = 0
         var methods: [String: UInt64] = [:]
         var classes: [String: UInt64] = [:]
@@ -191,9 +191,9 @@ public enum ReportBuilder {
         ])
     }
 
-    static func endpointValue(_ e: Endpoint) -> JSONValue {
+    static func endpointValue(_ e: Endpoint) -> JSONOutput {
         let s = e.stats
-        let latency: JSONValue = s.latency.total == 0 ? .null : .object([
+        let latency: JSONOutput = s.latency.total == 0 ? .null : .object([
             ("count", .uint(s.latency.total)),
             ("mean", .number(Double(s.latency.sumMicros) / Double(s.latency.total) / 1000)),
             ("p50", .number(Double(s.latency.quantile(0.5)) / 1000)),

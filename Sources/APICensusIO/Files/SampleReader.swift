@@ -4,14 +4,13 @@ enum SampleReader {
     /// throwing: the real read meets the same error and reports it with everything before it.
     static func firstBytes(path: String, limit: Int) throws(InputError) -> [UInt8] {
         let reader = try ByteStreamReader(path: path)
-        var sample = [UInt8](repeating: 0, count: limit)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: limit, alignment: 16)
+        defer { buffer.deallocate() }
         var filled = 0
         while filled < limit {
             let n: Int
             do {
-                n = try sample.withUnsafeMutableBytes { raw throws(InputError) -> Int in
-                    try reader.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[filled...]))
-                }
+                n = try reader.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]))
             } catch {
                 if filled == 0 && error.kind == .unreadable { throw error }
                 break
@@ -19,7 +18,6 @@ enum SampleReader {
             if n == 0 { break }
             filled += n
         }
-        sample.removeSubrange(filled...)
-        return sample
+        return Array(buffer[0..<filled])
     }
 }

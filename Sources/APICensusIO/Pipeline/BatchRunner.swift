@@ -65,7 +65,7 @@ public enum BatchRunner {
             switch entry {
             case .file(let f):
                 if seen.insert(f.path).inserted { files.append(f) }
-            case .error(let error):
+            case .failure(let error):
                 // Reported as an input of its own so the report names it.
                 let index = inputs.count
                 inputs.append(InputDescription(path: error.path, encoding: "plain", format: nil, formatConfidence: nil, sizeOnDisk: nil))
@@ -162,15 +162,7 @@ public enum BatchRunner {
 
 extension InputError.Kind {
     /// The `kind` string of `input.errors` in the report.
-    var reportName: String {
-        switch self {
-        case .unreadable: return "unreadable"
-        case .corruptGzip: return "corrupt_gzip"
-        case .truncatedGzip: return "truncated_gzip"
-        case .ioError: return "io_error"
-        @unknown default: return "io_error"
-        }
-    }
+    var reportName: String { rawValue }
 }
 
 /// Hands out jobs to workers, each exactly once.

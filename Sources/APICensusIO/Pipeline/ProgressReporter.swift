@@ -68,7 +68,8 @@ public final class ProgressReporter: Sendable {
             text += "  ETA " + format1((Double(diskBytes) - b) / (b / elapsed)) + " s"
         }
         if final { text += "  in " + format1(elapsed) + " s\n" }
-        fputs(text, stderr)
+        var bytes = Array(text.utf8)
+        _ = bytes.withUnsafeMutableBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
     }
 
     private func format1(_ v: Double) -> String {

@@ -1,7 +1,7 @@
 /// A JSON document with ordered object keys, written byte-for-byte deterministically. The report is
 /// a contract read by other tools and compared across runs, so key order and number formatting are
 /// fixed here rather than left to an encoder.
-public indirect enum JSONValue: Sendable, Equatable {
+public indirect enum JSONOutput: Sendable, Equatable {
     case null
     case bool(Bool)
     case int(Int64)
@@ -9,14 +9,14 @@ public indirect enum JSONValue: Sendable, Equatable {
     /// Written with at most `decimals` fraction digits, trailing zeros removed.
     case double(Double, decimals: Int)
     case string(String)
-    case array([JSONValue])
-    case object([(String, JSONValue)])
+    case array([JSONOutput])
+    case object([(String, JSONOutput)])
 
-    public static func == (a: JSONValue, b: JSONValue) -> Bool {
+    public static func == (a: JSONOutput, b: JSONOutput) -> Bool {
         a.serialized() == b.serialized()
     }
 
-    public static func number(_ v: Double, decimals: Int = 3) -> JSONValue { .double(v, decimals: decimals) }
+    public static func number(_ v: Double, decimals: Int = 3) -> JSONOutput { .double(v, decimals: decimals) }
 
     /// Compact when `indent` is nil; pretty with that many spaces otherwise.
     public func serialized(indent: Int? = 2) -> String {
@@ -31,8 +31,8 @@ public indirect enum JSONValue: Sendable, Equatable {
         case .bool(let b): out += b ? "true" : "false"
         case .int(let v): out += String(v)
         case .uint(let v): out += String(v)
-        case .double(let v, let decimals): out += JSONValue.format(v, decimals: decimals)
-        case .string(let s): JSONValue.writeString(s, to: &out)
+        case .double(let v, let decimals): out += JSONOutput.format(v, decimals: decimals)
+        case .string(let s): JSONOutput.writeString(s, to: &out)
         case .array(let items):
             if items.isEmpty { out += "[]"; return }
             out += "["
@@ -49,7 +49,7 @@ public indirect enum JSONValue: Sendable, Equatable {
             for (i, (key, value)) in fields.enumerated() {
                 if i > 0 { out += "," }
                 newline(&out, indent, level + 1)
-                JSONValue.writeString(key, to: &out)
+                JSONOutput.writeString(key, to: &out)
                 out += indent == nil ? ":" : ": "
                 value.write(to: &out, indent: indent, level: level + 1)
             }
