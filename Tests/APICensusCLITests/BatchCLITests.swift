@@ -75,8 +75,10 @@ import Testing
     @Test func edgeCaseLinesAndTooLongLine() throws {
         let good = "10.0.0.1 - - [10/Oct/2023:08:32:31 +0000] \"GET /v1/items/42 HTTP/1.1\" 200 12 \"-\" \"curl/8\""
         let long = "10.0.0.1 - - [10/Oct/2023:08:32:31 +0000] \"GET /" + String(repeating: "a", count: 2 << 20) + " HTTP/1.1\" 200 1 \"-\" \"-\""
-        let text = good + "\r\n" + "\n" + good + "\n" + long + "\n" + good + " \xff\xfe\n" + good
-        try write("edge.log", text)
+        var data = Data((good + "\r\n" + "\n" + good + "\n" + long + "\n" + good + " ").utf8)
+        data.append(contentsOf: [0xFF, 0xFE, 0x0A])  // bytes that are not UTF-8
+        data.append(contentsOf: good.utf8)           // last line without newline
+        try data.write(to: URL(fileURLWithPath: path("edge.log")))
         let r = try CLI.run(["batch", "--compact", path("edge.log")])
         #expect(r.status == 0, "\(r.stderr)")
         let input = r.json["input"] as! [String: Any]

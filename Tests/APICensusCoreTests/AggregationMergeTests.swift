@@ -31,12 +31,14 @@ import Testing
 
     /// Aggregates `pieces[i]` as chunk `i` of input 0 with its own aggregator.
     static func states(for pieces: [[UInt8]]) -> [AggregateState] {
-        pieces.enumerated().map { index, piece in
+        var offset: Int64 = 0
+        return pieces.enumerated().map { index, piece in
             let aggregator = CallAggregator()
             var parser = CombinedLogParser(format: .combined)
             piece.withUnsafeBufferPointer {
-                _ = aggregator.consume(chunk: $0, input: 0, chunkIndex: index, firstLine: 0, startOffset: 0, parser: &parser)
+                _ = aggregator.consume(chunk: $0, input: 0, chunkIndex: index, firstLine: 0, startOffset: offset, parser: &parser)
             }
+            offset += Int64(piece.count)
             return aggregator.snapshot()
         }
     }
@@ -48,10 +50,12 @@ import Testing
             // One aggregator reading every piece in order, as chunks of one input.
             let sequential = CallAggregator()
             var parser = CombinedLogParser(format: .combined)
+            var offset: Int64 = 0
             for (index, piece) in pieces.enumerated() {
                 piece.withUnsafeBufferPointer {
-                    _ = sequential.consume(chunk: $0, input: 0, chunkIndex: index, firstLine: 0, startOffset: 0, parser: &parser)
+                    _ = sequential.consume(chunk: $0, input: 0, chunkIndex: index, firstLine: 0, startOffset: offset, parser: &parser)
                 }
+                offset += Int64(piece.count)
             }
             let parts = Self.states(for: pieces)
             var merged = AggregateState()

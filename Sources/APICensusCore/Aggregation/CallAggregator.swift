@@ -109,7 +109,7 @@ public final class CallAggregator {
         } else {
             state.callsWithoutTime += 1
         }
-        guard call.requestIsValid, call.method.count > 0,
+        guard call.requestIsValid,
               let target = RequestTarget.split(call.target, isConnect: isConnect(call.method))
         else {
             state.invalidRequests[InvalidRequestKind.classify(call), default: 0] += 1
@@ -131,7 +131,9 @@ public final class CallAggregator {
         }
         let host = call.host.count > 0 ? call.host : (target.form == .authority ? .none : target.host)
         key.removeAll(keepingCapacity: true)
-        key.append(contentsOf: call.method)
+        // Formats that log the path but not the method (some JSON logs) give "-": method unknown.
+        if call.method.count > 0 { key.append(contentsOf: call.method) } else { key.append(UInt8(ascii: "-")) }
+        let methodLength = key.count
         key.append(0)
         let hostStart = key.count
         HostName.appendNormalized(host, to: &key)
@@ -140,7 +142,7 @@ public final class CallAggregator {
         key.append(contentsOf: typedPath)
         let index = key.withUnsafeBufferPointer { k -> Int in
             let hash = ByteHash.combine(ByteHash.hash(Bytes(rebasing: k[0..<(hostStart + hostLength)])), pathHash)
-            return table.index(hash: hash, key: k, methodLength: call.method.count, hostLength: hostLength)
+            return table.index(hash: hash, key: k, methodLength: methodLength, hostLength: hostLength)
         }
         table.stats[index].record(call, query: target.hasQuery ? target.query : nil)
     }
@@ -197,7 +199,7 @@ extension EndpointStats {
 /// Why a logged request is not an API call.
 public enum InvalidRequestKind {
     public static func classify(_ call: RawCall) -> String {
-        let m = call.method.count > 0 ? call.method : call.target
+        let m = call.requestLine.count > 0 ? call.requestLine : (call.method.count > 0 ? call.method : call.target)
         if m.count == 0 { return "empty" }
         // A TLS ClientHello sent to a plaintext port: 0x16 0x03, logged raw or as "\x16\x03".
         if m[0] == 0x16 { return "tls_handshake" }
@@ -206,6 +208,7 @@ public enum InvalidRequestKind {
             return "tls_handshake"
         }
         if m.count == 1, m[0] == UInt8(ascii: "-") { return "empty" }
+        if call.requestIsValid { return "unsupported_target" }
         for b in m where b < 0x20 || b >= 0x7F || b == UInt8(ascii: "\\") { return "binary" }
         return "malformed_request_line"
     }

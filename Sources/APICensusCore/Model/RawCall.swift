@@ -20,6 +20,9 @@ public struct RawCall {
     public var target: Bytes = .none
     /// Protocol token as logged (`HTTP/1.1`), empty when absent (HTTP/0.9 style request lines).
     public var httpVersion: Bytes = .none
+    /// The request line as logged (`GET /x HTTP/1.1`, or junk), when the format logs it whole.
+    /// Only read to classify requests that are not valid; never written to the output.
+    public var requestLine: Bytes = .none
     /// Virtual host / Host header / server name, when the format logs one.
     public var host: Bytes = .none
     /// Client address as logged (IPv4, IPv6, or a name).

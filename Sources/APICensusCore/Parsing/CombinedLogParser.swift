@@ -331,6 +331,7 @@ public struct CombinedLogParser: LineParser {
     @inline(__always)
     static func parseRequest(_ p: UnsafePointer<UInt8>, _ s: Int, _ e: Int, _ call: inout RawCall) {
         call.requestIsValid = false
+        call.requestLine = Bytes(start: p + s, count: e - s)
         var i = s
         while i < e, i - s <= 20 {
             let c = p[i]

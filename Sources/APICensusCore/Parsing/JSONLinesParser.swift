@@ -71,6 +71,7 @@ public struct JSONLinesParser: LineParser, Sendable {
         }
         var fromLine = false
         if let request {
+            call.requestLine = request
             if let parts = JSONLinesParser.splitRequestLine(request) {
                 call.method = parts.method
                 call.target = parts.target

@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+
+/// Third-party NGINX/Apache logs from `../shared/corpus` (present in CI beside the clone, not in a
+/// user's clone): the whole CLI must read them, and no query value from them may reach the report.
+@Suite struct CorpusAcceptanceTests {
+    static let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/corpus")
+
+    static var available: Bool { FileManager.default.fileExists(atPath: corpus.path) }
+
+    /// The access-log files of the NGINX/Apache folders (expected-output JSON and YAML left out).
+    static func accessLogs() -> [String] {
+        var result: [String] = []
+        for folder in ["nginx_combined", "apache_combined"] {
+            let root = corpus.appendingPathComponent(folder)
+            guard let walker = FileManager.default.enumerator(atPath: root.path) else { continue }
+            for case let relative as String in walker {
+                let name = (relative as NSString).lastPathComponent
+                let ext = (name as NSString).pathExtension
+                let isLog = ext == "log" || ext.allSatisfy(\.isNumber) || name == "apache_logs"
+                var isDirectory: ObjCBool = false
+                let full = root.appendingPathComponent(relative).path
+                if isLog, FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue {
+                    result.append(full)
+                }
+            }
+        }
+        return result.sorted()
+    }
+
+    @Test(.enabled(if: available, "needs ../shared/corpus beside the clone"))
+    func corpusLogsParseAndLeakNoQueryValue() throws {
+        let files = Self.accessLogs()
+        #expect(files.count >= 8)
+        let r = try CLI.run(["batch", "--compact"] + files)
+        #expect(r.status == 0, "\(r.stderr)")
+        let input = r.json["input"] as! [String: Any]
+        let lines = input["lines"] as! Int, parsed = input["parsed"] as! Int, ignored = input["ignored"] as! Int
+        let rate = Double(parsed) / Double(max(lines - ignored, 1))
+        print("corpus: \(files.count) files, \(lines) lines, \(parsed) parsed (\(String(format: "%.2f", rate * 100)) %)")
+        #expect(rate >= 0.95)
+
+        // Every query value of at least 8 bytes in the corpus, unless the same text is also a path.
+        var values = Set<String>(), paths = Set<String>()
+        for file in files {
+            let text = String(decoding: try Data(contentsOf: URL(fileURLWithPath: file)), as: UTF8.self)
+            for line in text.split(separator: "\n") {
+                let parts = line.split(separator: "\"", omittingEmptySubsequences: false)
+                guard parts.count > 1 else { continue }
+                let request = parts[1].split(separator: " ")
+                guard request.count >= 2 else { continue }
+                let target = request[1]
+                let pieces = target.split(separator: "?", maxSplits: 1)
+                paths.insert(String(pieces[0]))
+                guard pieces.count == 2 else { continue }
+                for pair in pieces[1].split(separator: "&") {
+                    let kv = pair.split(separator: "=", maxSplits: 1)
+                    if kv.count == 2, kv[1].count >= 8 { values.insert(String(kv[1])) }
+                }
+            }
+        }
+        var report = r.text
+        for f in files { report = report.replacingOccurrences(of: f, with: "") }
+        let leaked = values.filter { v in report.contains(v) && !paths.contains(where: { $0.contains(v) }) }
+        print("corpus: checked \(values.count) query values")
+        #expect(values.count > 10)
+        #expect(leaked.isEmpty, "query values in the report: \(leaked.prefix(5))")
+        for v in values.prefix(200) where !paths.contains(where: { $0.contains(v) }) {
+            #expect(!r.stderr.contains(v))
+        }
+    }
+}
