@@ -33,7 +33,7 @@ import Testing
     static func states(for pieces: [[UInt8]]) -> [AggregateState] {
         var offset: Int64 = 0
         return pieces.enumerated().map { index, piece in
-            let aggregator = CallAggregator()
+            var aggregator = CallAggregator()
             var parser = CombinedLogParser(format: .combined)
             piece.withUnsafeBufferPointer {
                 _ = aggregator.consume(chunk: $0, input: 0, chunkIndex: index, firstLine: 0, startOffset: offset, parser: &parser)
@@ -48,7 +48,7 @@ import Testing
         for trial in 0..<5 {
             let pieces = Self.split(bytes, parts: 2 + trial, seed: UInt64(trial))
             // One aggregator reading every piece in order, as chunks of one input.
-            let sequential = CallAggregator()
+            var sequential = CallAggregator()
             var parser = CombinedLogParser(format: .combined)
             var offset: Int64 = 0
             for (index, piece) in pieces.enumerated() {

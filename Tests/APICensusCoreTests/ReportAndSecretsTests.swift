@@ -69,7 +69,7 @@ func withBytes<T>(_ s: String, _ body: (Bytes) -> T) -> T {
         var bytes: [UInt8] = []
         for _ in 0..<3_000 { generator.appendLine(to: &bytes) }
         bytes.append(contentsOf: "garbage line with api_key=sk_live_abcdefghijklmnop0123456789 in it\n".utf8)
-        let aggregator = CallAggregator()
+        var aggregator = CallAggregator()
         var parser = CombinedLogParser(format: .combined)
         bytes.withUnsafeBufferPointer {
             _ = aggregator.consume(chunk: $0, input: 0, chunkIndex: 0, firstLine: 0, startOffset: 0, parser: &parser)
@@ -125,7 +125,7 @@ func withBytes<T>(_ s: String, _ body: (Bytes) -> T) -> T {
         1.2.3.4 - - [10/Oct/2023:08:32:32 +0000] "GET /ok HTTP/1.1" 200 10 "-" "-"
 
         """
-        let aggregator = CallAggregator()
+        var aggregator = CallAggregator()
         var parser = CombinedLogParser(format: .combined)
         withBytes(lines) { _ = aggregator.consume(chunk: $0, input: 0, chunkIndex: 0, firstLine: 0, startOffset: 0, parser: &parser) }
         let state = aggregator.snapshot()
@@ -136,7 +136,7 @@ func withBytes<T>(_ s: String, _ body: (Bytes) -> T) -> T {
     }
 
     @Test func rejectedLinesNameTheirLineAcrossChunks() {
-        let aggregator = CallAggregator()
+        var aggregator = CallAggregator()
         var parser = CombinedLogParser(format: .combined)
         let good = "1.2.3.4 - - [10/Oct/2023:08:32:32 +0000] \"GET /ok HTTP/1.1\" 200 10 \"-\" \"-\"\n"
         withBytes(good + good + good) { _ = aggregator.consume(chunk: $0, input: 0, chunkIndex: 0, firstLine: 0, startOffset: 0, parser: &parser) }

@@ -11,10 +11,11 @@ public struct AggregationOptions: Sendable, Equatable {
     public init() {}
 }
 
-/// One worker thread's aggregation: splits chunks into lines, parses them, and accumulates calls
+/// One worker thread's aggregation (a struct, so the hot path mutates it in place without the
+/// dynamic exclusivity checks every access to a class's stored property costs): splits chunks into lines, parses them, and accumulates calls
 /// per typed endpoint in a hash table. This is the hot path; it allocates only when it meets a new
 /// endpoint, a new query-parameter name or a rejected line worth sampling.
-public final class CallAggregator {
+public struct CallAggregator {
     public let options: AggregationOptions
     private var table = RawEndpointTable()
     private var state = AggregateState()
@@ -31,7 +32,7 @@ public final class CallAggregator {
     /// Parses every line of `chunk` (complete lines; the last may lack its `\n`).
     /// Returns the number of lines seen, which the caller adds to its own line position.
     @discardableResult
-    public func consume<P: LineParser>(chunk: Bytes, input: Int, chunkIndex: Int, firstLine: Int,
+    public mutating func consume<P: LineParser>(chunk: Bytes, input: Int, chunkIndex: Int, firstLine: Int,
                                        startOffset: Int64, parser: inout P) -> Int {
         guard let base = chunk.baseAddress, chunk.count > 0 else { return 0 }
         var counters = state.files[input] ?? InputFileCounters()
@@ -76,7 +77,7 @@ public final class CallAggregator {
     }
 
     /// A line the reader had to skip because it exceeds the limit (it never reached a parser).
-    public func recordTooLong(at location: LineLocation, length: Int64) {
+    public mutating func recordTooLong(at location: LineLocation, length: Int64) {
         state.files[location.input, default: InputFileCounters()].lines += 1
         state.files[location.input, default: InputFileCounters()].rejected += 1
         state.files[location.input, default: InputFileCounters()].bytes += length
@@ -84,16 +85,16 @@ public final class CallAggregator {
         reject(.tooLong, line: .none, at: location)
     }
 
-    public func recordProblem(_ problem: InputProblem) {
+    public mutating func recordProblem(_ problem: InputProblem) {
         state.problems.append(problem)
     }
 
     /// Makes sure an input appears in the report even when it has no lines.
-    public func registerInput(_ input: Int) {
+    public mutating func registerInput(_ input: Int) {
         if state.files[input] == nil { state.files[input] = InputFileCounters() }
     }
 
-    private func reject(_ reason: RejectReason, line: Bytes, at location: LineLocation) {
+    private mutating func reject(_ reason: RejectReason, line: Bytes, at location: LineLocation) {
         state.rejectedByReason[reason, default: 0] += 1
         if state.wantsSample(reason, at: location) {
             let text = line.count > 0 ? Redactor.redact(line) : "(line of more than \(options.maxLineLength) bytes not shown)"
@@ -102,7 +103,7 @@ public final class CallAggregator {
     }
 
     /// Adds one parsed record.
-    public func record(_ call: RawCall) {
+    public mutating func record(_ call: RawCall) {
         if call.timestampMillis != RawCall.unknownTime {
             if call.timestampMillis < state.firstMillis { state.firstMillis = call.timestampMillis }
             if call.timestampMillis > state.lastMillis { state.lastMillis = call.timestampMillis }

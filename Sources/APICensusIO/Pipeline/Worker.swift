@@ -3,7 +3,7 @@ import APICensusCore
 /// One worker thread's state: its aggregator, reused across the jobs it takes.
 final class Worker {
     let config: BatchConfiguration
-    let aggregator: CallAggregator
+    var aggregator: CallAggregator
     let progress: ProgressReporter?
     let log: @Sendable (String) -> Void
 
