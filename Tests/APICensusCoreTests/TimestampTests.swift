@@ -31,3 +31,17 @@ import Testing
         #expect(millis("10/Oct/2000:20:55:36 +0000", Timestamps.anyMillis) == 971_211_336_000)
     }
 }
+
+@Suite struct CLFTimeCacheTests {
+    @Test func cachedAndUncachedAgree() {
+        var cache = CLFTimeCache()
+        let stamps = ["10/Oct/2000:13:55:36 -0700", "10/Oct/2000:13:55:37 -0700", "10/Oct/2000:13:59:59 -0700",
+                      "10/Oct/2000:14:00:00 -0700", "10/Oct/2000:14:00:00 +0000", "11/Oct/2000:14:00:00 +0000",
+                      "11/Oct/2000:14:0x:00 +0000", "11/Oct/2000:14:00:00.123 +0000"]
+        for s in stamps {
+            let a = Array(s.utf8).withUnsafeBufferPointer { cache.millis($0) }
+            let b = Array(s.utf8).withUnsafeBufferPointer { Timestamps.clfMillis($0) }
+            #expect(a == b, "\(s)")
+        }
+    }
+}

@@ -24,6 +24,7 @@
 /// No allocation, no `String`, no `Array` per line: one forward pass over the bytes, fields are views into `line`.
 public struct CombinedLogParser: LineParser {
     public let format: LogFormat
+    private var timeCache = CLFTimeCache()
 
     /// `format` must be `.combined` or `.common`; the two read the same shapes (see the type's documentation),
     /// the format only names the log.
@@ -112,7 +113,7 @@ public struct CombinedLogParser: LineParser {
             while tsClose < end, p[tsClose] != rbracket { tsClose += 1 }
             if tsClose >= end { return .rejected(.malformed) }
         }
-        guard let millis = Timestamps.clfMillis(Bytes(start: p + tsOpen + 1, count: tsClose - tsOpen - 1)) else {
+        guard let millis = timeCache.millis(Bytes(start: p + tsOpen + 1, count: tsClose - tsOpen - 1)) else {
             return .rejected(.badTimestamp)
         }
         call.timestampMillis = millis

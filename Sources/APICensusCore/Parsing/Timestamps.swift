@@ -14,7 +14,7 @@ public enum Timestamps {
     }
 
     @inlinable
-    static func digits(_ p: Bytes, _ at: Int, _ count: Int) -> Int? {
+    public static func digits(_ p: Bytes, _ at: Int, _ count: Int) -> Int? {
         guard at >= 0, at + count <= p.count else { return nil }
         var value = 0
         for i in at..<(at + count) {
@@ -174,5 +174,40 @@ public enum Timestamps {
         let days = daysFromCivil(year: year, month: month, day: day)
         let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds
         return Int64(seconds) * 1000 + Int64(millis)
+    }
+}
+
+/// Consecutive log lines share their date, hour and zone, so a parser remembers the last
+/// `dd/Mon/yyyy:HH … zone` it decoded and only reads minutes and seconds when they match.
+/// One per parser (per thread): it is plain mutable state.
+public struct CLFTimeCache {
+    private var head: UInt64 = 0      // bytes 0..<8   (dd/Mon/y)
+    private var middle: UInt64 = 0    // bytes 6..<14  (n/yyyy:HH)
+    private var tail: UInt64 = 0      // last 8 bytes  (ss ±zone)
+    private var length = -1
+    private var hourBaseMillis: Int64 = 0
+
+    public init() {}
+
+    public mutating func millis(_ p: Bytes) -> Int64? {
+        let n = p.count
+        guard n == 26, let base = p.baseAddress else { return Timestamps.clfMillis(p) }
+        let raw = UnsafeRawPointer(base)
+        let h = raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self)
+        let m = raw.loadUnaligned(fromByteOffset: 6, as: UInt64.self)
+        // Bytes 20..<26: space and zone (bytes 18 and 19, the seconds, are masked out).
+        let t = raw.loadUnaligned(fromByteOffset: 18, as: UInt64.self) & 0xFFFF_FFFF_FFFF_0000
+        if length == n, h == head, m == middle, t == tail, p[14] == UInt8(ascii: ":"), p[17] == UInt8(ascii: ":"),
+           let minute = Timestamps.digits(p, 15, 2), let second = Timestamps.digits(p, 18, 2), minute < 60, second <= 60 {
+            return hourBaseMillis + Int64(minute * 60 + second) * 1000
+        }
+        guard let full = Timestamps.clfMillis(p),
+              let minute = Timestamps.digits(p, 15, 2), let second = Timestamps.digits(p, 18, 2) else { return nil }
+        head = h
+        middle = m
+        tail = t
+        length = n
+        hourBaseMillis = full - Int64(minute * 60 + second) * 1000
+        return full
     }
 }
