@@ -180,7 +180,7 @@ public struct APITrafficGenerator {
         case .k8sLogPath:
             let k = rank(300)
             var r = g("log", k)
-            return ["kube-apiserver", "kubelet", "containerd", "syslog", "audit"][k % 5] + "-\(20240101 + Int(r.next() % 300)).log"
+            return ["kube-apiserver", "kubelet", "containerd", "syslog", "audit"][k % 5] + ".log.\(1 + r.next() % 60)"
         case .username:
             let k = rank(5000)
             var r = g("user", k)

@@ -8,7 +8,8 @@
 //   {hex}    hex only, ≥ 8 chars with at least one digit AND one a-f letter, or ≥ 16 chars (one letter
 //            case); also 1–3 uppercase prefix letters + ≥ 24 hex (Twilio SIDs `CA` + 32 hex). So `feed`,
 //            `added`, `facade`, `deadbeef` (no digit, < 16) stay literal.
-//   {token}  ≥ 20 chars of [A-Za-z0-9_-+=~] with at least two of {digit, lower, upper} (base62/base64url).
+//   {token}  ≥ 20 chars of [A-Za-z0-9_-+=~] with at least one digit and one letter (base62/base64url;
+//            camel-case resource names such as `IncomingPhoneNumbers` have no digit).
 //   {date}   YYYY-MM-DD, except in the first two segments, where a date is an API version
 //            (`/2010-04-01/Accounts`) and stays literal.
 //   {email}  x@y.z (also `%40`).
@@ -294,10 +295,9 @@ public struct PathNormalizer {
                 }
             }
         }
-        if n >= 20 && other == c.b64 {
-            let classes = (digit > 0 ? 1 : 0) + (hl + lo > 0 ? 1 : 0) + (hu + up > 0 ? 1 : 0)
-            if classes >= 2 && letters > 0 { return "{token}" }
-        }
+        // Tokens need a digit: long camel-case words (`IncomingPhoneNumbers`,
+        // `UserDefinedMessageSubscriptions`) are resource names, not base62.
+        if n >= 20 && other == c.b64 && digit > 0 && letters > 0 { return "{token}" }
         return nil
     }
 

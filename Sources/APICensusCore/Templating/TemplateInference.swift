@@ -76,26 +76,40 @@ public struct TemplateInference: Sendable {
         for (k, c) in other.counts { counts[k, default: 0] &+= c }
     }
 
+    static func buildTree(_ entries: [(String, String, UInt64)]) -> Node {
+        let root = Node()
+        for (path, method, c) in entries {
+            var node = root
+            node.total &+= c
+            for seg in APICatalog.segments(of: path) {
+                let next: Node
+                if let x = node.children[seg] { next = x } else { next = Node(); node.children[seg] = next }
+                node = next
+                node.total &+= c
+            }
+            node.terminal[method, default: 0] &+= c
+        }
+        return root
+    }
+
     public func resolve() -> TemplateMap {
         var byHost: [String: [(String, String, UInt64)]] = [:]
         for (k, c) in counts { byHost[k.host, default: []].append((k.path, k.method, c)) }
         var result: [String: [String: String]] = [:]
         for host in byHost.keys.sorted() {
             let entries = byHost[host]!
-            let root = Node()
-            for (path, method, c) in entries {
-                var node = root
-                node.total &+= c
-                for seg in APICatalog.segments(of: path) {
-                    let next: Node
-                    if let x = node.children[seg] { next = x } else { next = Node(); node.children[seg] = next }
-                    node = next
-                    node.total &+= c
-                }
-                node.terminal[method, default: 0] &+= c
+            // Pass 1 learns which literal stems are values somewhere on this host; pass 2 uses that
+            // vocabulary as evidence (a name folded under `/namespaces/{ns}/configmaps/` is a value
+            // under `/watch/namespaces/{ns}/configmaps/` too).
+            var known: Set<String> = []
+            var root = Node()
+            for pass in 0..<2 {
+                root = Self.buildTree(entries)
+                var engine = Engine(threshold: collapseThreshold)
+                engine.knownValues = known
+                engine.process(root, depth: 0)
+                if pass == 0 { known = engine.folded }
             }
-            var engine = Engine(threshold: collapseThreshold)
-            engine.process(root, depth: 0)
             var map: [String: String] = [:]
             for (path, _, _) in entries where map[path] == nil {
                 map[path] = Engine.template(root, path)
@@ -140,6 +154,11 @@ enum Shape { case structural, idLike, word }
 
 struct Engine {
     let threshold: Int
+    let debug = ProcessInfo.processInfo.environment["APICENSUS_TEMPLATE_DEBUG"] != nil
+    var path = ""
+    /// Literal stems folded at some position (collected by pass 1).
+    var knownValues: Set<String> = []
+    var folded: Set<String> = []
 
     static let knownExtensions: Set<String> = [
         "json", "xml", "csv", "tsv", "txt", "html", "htm", "pdf", "png", "jpg", "jpeg", "gif", "svg", "webp", "ico",
@@ -210,34 +229,48 @@ struct Engine {
         for ch in chunks {
             let digits = ch.filter(isDigit).count
             if digits == ch.count { if chunks.count > 1 { return true } else { continue } }
-            var alternations = 0, caseChanges = 0
-            var prev: UInt8 = 0
-            for c in ch {
-                if prev != 0 {
-                    if isDigit(c) != isDigit(prev) { alternations += 1 }
-                    if !isDigit(c) && !isDigit(prev) && isUpper(c) != isUpper(prev) { caseChanges += 1 }
+            var alternations = 0
+            var shortUppers = 0      // upper-case letters not followed by ≥ 2 lower-case ones
+            var consonantRun = 0, maxConsonantRun = 0
+            var letters = 0, vowelCount = 0, uppers = 0, lowers = 0
+            let arr = Array(ch)
+            let vowels: Set<UInt8> = Set("aeiouyAEIOUY".utf8)
+            for (i, c) in arr.enumerated() {
+                if i > 0 && isDigit(c) != isDigit(arr[i - 1]) { alternations += 1 }
+                if isUpper(c) {
+                    uppers += 1
+                    let lowRun = arr[(i + 1)...].prefix(while: isLower).count
+                    if i + 1 < arr.count && lowRun < 2 { shortUppers += 1 }
                 }
-                prev = c
+                if isLower(c) { lowers += 1 }
+                if isLower(c) || isUpper(c) {
+                    letters += 1
+                    if vowels.contains(c) { vowelCount += 1; consonantRun = 0 }
+                    else {
+                        consonantRun = (i > 0 && isUpper(c) && isLower(arr[i - 1])) ? 1 : consonantRun + 1
+                        maxConsonantRun = max(maxConsonantRun, consonantRun)
+                    }
+                } else { consonantRun = 0 }
             }
             if alternations >= 3 { return true }
-            if ch.count >= 8 && caseChanges >= 4 { return true }
+            if ch.count >= 8 && shortUppers >= 3 { return true }
             let hexOnly = ch.allSatisfy { isDigit($0) || ($0 >= 97 && $0 <= 102) || ($0 >= 65 && $0 <= 70) }
             if hexOnly && ch.count >= 5 && digits > 0 { return true }
-            if ch.count >= 5 {
-                let vowels: Set<UInt8> = Set("aeiouyAEIOUY".utf8)
-                let letters = ch.filter { isLower($0) || isUpper($0) }
-                if !letters.isEmpty && !ch.contains(where: { vowels.contains($0) }) && letters.count + digits == ch.count {
-                    return true
-                }
-            }
-            if ch.count >= 10 && digits >= 2 && digits < ch.count { return true }
+            // consonant-only runs (Kubernetes' hash alphabet has no vowels)
+            if ch.count >= 5 && letters > 0 && vowelCount == 0 && letters + digits == ch.count { return true }
+            // base62: ≥ 10 chars mixing classes with few vowels or long consonant runs
+            let classes = (digits > 0 ? 1 : 0) + (lowers > 0 ? 1 : 0) + (uppers > 0 ? 1 : 0)
+            if ch.count >= 10 && classes >= 2 && letters > 0
+                && (Double(vowelCount) < 0.22 * Double(letters) || maxConsonantRun >= 5 || digits >= 2) { return true }
         }
         return false
     }
 
+    /// Country/currency-like codes: `US`, `GBR`, `usd`.
     static func isCode(_ stem: String) -> Bool {
         let u = Array(stem.utf8)
-        return (u.count == 2 || u.count == 3) && u.allSatisfy { $0 >= 65 && $0 <= 90 }
+        return ((u.count == 2 || u.count == 3) && u.allSatisfy { $0 >= 65 && $0 <= 90 })
+            || (u.count == 3 && u.allSatisfy { $0 >= 97 && $0 <= 122 })
     }
 
     final class Stem {
@@ -254,7 +287,12 @@ struct Engine {
 
     mutating func process(_ node: Node, depth: Int) {
         if node.children.count > 0 { decide(node, depth: depth) }
-        for k in node.children.keys.sorted() { process(node.children[k]!, depth: depth + 1) }
+        let saved = path
+        for k in node.children.keys.sorted() {
+            path = saved + "/" + k
+            process(node.children[k]!, depth: depth + 1)
+        }
+        path = saved
     }
 
     static func buildStems(_ node: Node) -> [String: Stem] {
@@ -292,7 +330,12 @@ struct Engine {
         }
         if literal.isEmpty && typed.count <= 1 { return }
         let codes = literal.filter { Engine.isCode($0.stem) }
-        if codes.count >= 3 && codes.count * 5 >= literal.count * 4 { for c in codes { c.shape = .idLike } }
+        let upperCodes = codes.filter { $0.stem.utf8.allSatisfy { $0 >= 65 && $0 <= 90 } }.count
+        if codes.count >= (upperCodes == codes.count ? 3 : 5) && codes.count * 5 >= literal.count * 4 {
+            for c in codes { c.shape = .idLike }
+        }
+        let known = literal.filter { $0.shape == .word && knownValues.contains($0.stem) }
+        if known.count >= 2 && known.count * 2 >= literal.count { for k in known { k.shape = .idLike } }
         let ids = literal.filter { $0.shape == .idLike }
         let words = literal.filter { $0.shape == .word }
         let n = literal.count
@@ -316,29 +359,43 @@ struct Engine {
         // P3: open set.
         let totalCalls = literal.reduce(0.0) { $0 + Double($1.calls) }
         let n1 = literal.filter { $0.calls <= 1 }.count
-        let n12 = literal.filter { $0.calls <= 2 }.count
-        let open = n > threshold && (Double(n12) >= 0.2 * Double(n) || (totalCalls > 0 && Double(n1) / totalCalls >= 0.01))
+        let n12 = literal.filter { $0.calls <= 3 }.count
+        let open = n > threshold && (Double(n12) >= 0.1 * Double(n) || (totalCalls > 0 && Double(n1) / totalCalls >= 0.005))
 
         // P4: same multi-method mix on leaves.
         var methodFor = false
-        if n <= threshold && !structAgainst {
+        if !structAgainst {
             let informative = literal.filter { $0.calls >= 12 }
-            var union: Set<String> = []
-            for s in literal { union.formUnion(s.terminalMethods.keys) }
-            let full = informative.filter { Set($0.terminalMethods.keys).isSuperset(of: union) }
+            var methodTotals: [String: UInt64] = [:]
+            var terminalTotal: UInt64 = 0
+            for s in literal { for (m, c) in s.terminalMethods { methodTotals[m, default: 0] &+= c; terminalTotal &+= c } }
+            let common = Set(methodTotals.filter { Double($0.value) >= 0.05 * Double(terminalTotal) }.keys)
+            let mutating = common.contains("PUT") || common.contains("PATCH") || common.contains("DELETE")
             let leafish = informative.reduce(0.0) { $0 + Double($1.terminalCalls) }
                 >= 0.5 * informative.reduce(0.0) { $0 + Double($1.calls) }
-            methodFor = union.count >= 3 && (union.contains("PUT") || union.contains("PATCH"))
-                && informative.count >= 3 && full.count * 10 >= informative.count * 6 && leafish
+            if informative.count >= 3 && common.count >= 2 && mutating && leafish {
+                let multi = informative.filter { s in s.terminalMethods.filter { $0.value > 0 }.count >= 2 }.count
+                let distinct = Engine.distinctStems(informative, values: literal)
+                methodFor = multi * 10 >= informative.count * 8 && (informative.count - distinct.count) * 10 >= informative.count * 8
+            }
         }
 
         let paramPosition = !typed.isEmpty || ids.count >= 2 || structFor || open || methodFor
+        if debug && (paramPosition || n > 3) {
+            print("DECIDE \(path.isEmpty ? "/" : path) n=\(n) typed=\(typed.map(\.stem)) ids=\(ids.count) words=\(words.count) sim=\(String(format: "%.2f", sim)) kids=\(withKids.count) structFor=\(structFor) open=\(open) methodFor=\(methodFor) ids:\(ids.prefix(6).map(\.stem)) words:\(words.prefix(8).map { "\($0.stem)(\($0.calls))" })")
+        }
         var fold: [Stem] = []
         if paramPosition {
             fold = typed + ids
             let idDominated = !typed.isEmpty || ids.count >= words.count
-            if !idDominated || words.count > threshold {
-                fold += Engine.consistentWords(words, values: fold + words)
+            let distinct = Engine.distinctStems(words, values: fold + words)
+            for w in words {
+                // Structural consistency: a word whose children are mostly the shared children of
+                // the values is one of them (`prebuilt-invoice` has `analyzeResults` like custom models).
+                let sharedKids = w.childWords.filter { (df[$0] ?? 0) >= 2 }.count
+                if structFor && !w.childWords.isEmpty && sharedKids * 2 >= w.childWords.count { fold.append(w); continue }
+                if distinct.contains(w.stem) { continue }
+                if !idDominated || words.count > threshold || w.calls >= 10 || Engine.weakRandom(w.stem) { fold.append(w) }
             }
         }
         if fold.isEmpty || (fold.count == 1 && ids.isEmpty && typed.count == 1) { return }
@@ -346,6 +403,7 @@ struct Engine {
         // One placeholder: keep the type name when a single type folds alone.
         let typeNames = Set(typed.map(\.stem))
         let name = (fold.count == typed.count && typeNames.count == 1) ? typeNames.first! : "{param}"
+        for s in fold where !Engine.isTyped(s.stem) { folded.insert(s.stem) }
         for s in fold.sorted(by: { $0.stem < $1.stem }) {
             for v in s.variants {
                 let key = name + v.suffix
@@ -358,8 +416,8 @@ struct Engine {
         // A typed child that was kept under its own key but renamed must not linger.
     }
 
-    /// Word stems whose traffic profile is consistent with the pooled profile of the values.
-    static func consistentWords(_ words: [Stem], values: [Stem]) -> [Stem] {
+    /// Stems (with ≥ 10 calls) whose traffic profile differs significantly from the pooled profile of `values`.
+    static func distinctStems(_ words: [Stem], values: [Stem]) -> Set<String> {
         if words.isEmpty { return [] }
         var distinct = Set<String>()
         for _ in 0..<2 {
@@ -394,7 +452,16 @@ struct Engine {
             if next == distinct { break }
             distinct = next
         }
-        return words.filter { !distinct.contains($0.stem) }
+        return distinct
+    }
+
+    /// Weak evidence of a generated value in a low-traffic word-like stem: a digit, or few vowels.
+    static func weakRandom(_ stem: String) -> Bool {
+        let u = Array(stem.utf8)
+        if u.contains(where: { $0 >= 48 && $0 <= 57 }) { return true }
+        let letters = u.filter { ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) }
+        let vowels = letters.filter { "aeiouyAEIOUY".utf8.contains($0) }
+        return letters.count >= 6 && Double(vowels.count) < 0.25 * Double(letters.count)
     }
 
     static func template(_ root: Node, _ path: String) -> String {
