@@ -297,7 +297,8 @@ public struct PathNormalizer {
         }
         // Tokens need a digit: long camel-case words (`IncomingPhoneNumbers`,
         // `UserDefinedMessageSubscriptions`) are resource names, not base62.
-        if n >= 20 && other == c.b64 && digit > 0 && letters > 0 { return "{token}" }
+        // and at most two `-`/`_` (snake-case names such as `tax_reporting_us_1099_k` are words).
+        if n >= 20 && other == c.b64 && digit > 0 && letters > 0 && dash + us <= 2 { return "{token}" }
         return nil
     }
 
@@ -308,18 +309,25 @@ public struct PathNormalizer {
         c.digit == c.len ? "{int}" : nil
     }
 
-    /// `v1`, `v2beta1`, `v1alpha1`, `v2.1`, `V3`, `v10rc2`.
+    /// `v1`, `v2beta1`, `v1alpha1`, `v2.1`, `V3`, `v10rc2`: v, digits, optional alpha/beta/rc + digits,
+    /// optional .digits groups.
     @usableFromInline
     static func isVersion(_ d: UnsafeMutablePointer<UInt8>, _ s: Int, _ e: Int) -> Bool {
-        var k = s + 1
-        var digits = 0
-        while k < e && d[k] >= 0x30 && d[k] <= 0x39 { k += 1; digits += 1 }
-        if digits == 0 { return false }
-        while k < e {
-            let x = d[k]
-            if x == UInt8(ascii: ".") || (x >= 0x30 && x <= 0x39) || (x >= 0x61 && x <= 0x7A) { k += 1 } else { return false }
+        isVersionBytes(UnsafeBufferPointer(start: d + s, count: e - s))
+    }
+
+    public static func isVersionBytes(_ u: UnsafeBufferPointer<UInt8>) -> Bool {
+        let n = u.count
+        if n < 2 || (u[0] != UInt8(ascii: "v") && u[0] != UInt8(ascii: "V")) { return false }
+        var k = 1
+        func digits() -> Int { let st = k; while k < n && u[k] >= 48 && u[k] <= 57 { k += 1 }; return k - st }
+        if digits() == 0 { return false }
+        for word in ["alpha", "beta", "rc"] {
+            let w = Array(word.utf8)
+            if k + w.count <= n && Array(u[k..<(k + w.count)]) == w { k += w.count; _ = digits(); break }
         }
-        return true
+        while k < n && u[k] == UInt8(ascii: ".") { k += 1; if digits() == 0 { return false } }
+        return k == n
     }
 
     /// wyhash-style 64-bit hash over 8-byte words.

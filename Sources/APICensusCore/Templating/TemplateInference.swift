@@ -189,19 +189,7 @@ struct Engine {
     static func isStructural(_ stem: String, depth: Int) -> Bool {
         let u = Array(stem.utf8)
         if u.isEmpty { return true }
-        if (u[0] == UInt8(ascii: "v") || u[0] == UInt8(ascii: "V")) && u.count <= 16 && u.count >= 2 {
-            var k = 1, digits = 0
-            while k < u.count && u[k] >= 48 && u[k] <= 57 { k += 1; digits += 1 }
-            if digits > 0 {
-                var ok = true
-                while k < u.count {
-                    let x = u[k]
-                    if !(x == 46 || (x >= 48 && x <= 57) || (x >= 97 && x <= 122)) { ok = false; break }
-                    k += 1
-                }
-                if ok { return true }
-            }
-        }
+        if u.withUnsafeBufferPointer({ PathNormalizer.isVersionBytes($0) }) { return true }
         if depth < 2 && u.count == 10 && u[4] == 45 && u[7] == 45
             && u.enumerated().allSatisfy({ $0.offset == 4 || $0.offset == 7 || ($0.element >= 48 && $0.element <= 57) }) {
             return true
@@ -215,6 +203,13 @@ struct Engine {
         func isDigit(_ c: UInt8) -> Bool { c >= 48 && c <= 57 }
         func isLower(_ c: UInt8) -> Bool { c >= 97 && c <= 122 }
         func isUpper(_ c: UInt8) -> Bool { c >= 65 && c <= 90 }
+        // Prefixed ids: `cus_NffrFeUfNVaHib`, `txi_ZpBgynzqdiIHwi` (lower-case prefix, one `_`, a ≥ 12
+        // char alphanumeric tail with upper case or digits).
+        if let us = u.firstIndex(of: 95), us >= 2, us <= 10, u[..<us].allSatisfy(isLower) {
+            let tail = u[(us + 1)...]
+            if tail.count >= 12 && tail.allSatisfy({ isDigit($0) || isLower($0) || isUpper($0) })
+                && tail.contains(where: { isUpper($0) || isDigit($0) }) && tail.contains(where: isLower) { return true }
+        }
         // digits and dots only (`1.2`, `10.0.0.1`)
         if u.allSatisfy({ isDigit($0) || $0 == 46 }) && u.contains(where: isDigit) { return true }
         let seps: Set<UInt8> = [45, 95, 46, 126, 43, 64, 58]
@@ -360,7 +355,9 @@ struct Engine {
         let totalCalls = literal.reduce(0.0) { $0 + Double($1.calls) }
         let n1 = literal.filter { $0.calls <= 1 }.count
         let n12 = literal.filter { $0.calls <= 3 }.count
-        let open = n > threshold && (Double(n12) >= 0.1 * Double(n) || (totalCalls > 0 && Double(n1) / totalCalls >= 0.005))
+        let f1 = Double(literal.filter { $0.calls == 1 }.count), f2 = Double(literal.filter { $0.calls == 2 }.count)
+        let chao1 = Double(n) + (f2 > 0 ? f1 * f1 / (2 * f2) : f1 * (f1 - 1) / 2)
+        let open = (n > threshold || (n >= 20 && chao1 > Double(threshold))) && (Double(n12) >= 0.1 * Double(n) || (totalCalls > 0 && Double(n1) / totalCalls >= 0.005))
 
         // P4: same multi-method mix on leaves.
         var methodFor = false
@@ -394,8 +391,12 @@ struct Engine {
                 // the values is one of them (`prebuilt-invoice` has `analyzeResults` like custom models).
                 let sharedKids = w.childWords.filter { (df[$0] ?? 0) >= 2 }.count
                 if structFor && !w.childWords.isEmpty && sharedKids * 2 >= w.childWords.count { fold.append(w); continue }
-                if distinct.contains(w.stem) { continue }
-                if !idDominated || words.count > threshold || w.calls >= 10 || Engine.weakRandom(w.stem) { fold.append(w) }
+                if idDominated && words.count <= threshold {
+                    // a word beside ids is a distinct endpoint unless it looks generated itself
+                    if Engine.weakRandom(w.stem) { fold.append(w) }
+                    continue
+                }
+                if !distinct.contains(w.stem) { fold.append(w) }
             }
         }
         if fold.isEmpty || (fold.count == 1 && ids.isEmpty && typed.count == 1) { return }
