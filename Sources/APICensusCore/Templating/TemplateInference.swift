@@ -377,9 +377,22 @@ struct Engine {
             }
         }
 
-        let paramPosition = !typed.isEmpty || ids.count >= 2 || structFor || open || methodFor
+        // P5: naming convention: ≥ 5 stems (and ≥ half) share a `-`/`_`-separated first or last chunk
+        // (`vault-role`, `tempo-role`; `card_payments`, `sepa_debit_payments`).
+        var affixCount: [String: Int] = [:]
+        var affixes: [String: [String]] = [:]
+        for st in literal {
+            let a = Engine.affixes(st.stem)
+            affixes[st.stem] = a
+            for x in a { affixCount[x, default: 0] += 1 }
+        }
+        let largestAffix = affixCount.values.max() ?? 0
+        let affixFor = largestAffix >= 5 && largestAffix * 2 >= n
+        func inAffixFamily(_ st: Stem) -> Bool { (affixes[st.stem] ?? []).contains { (affixCount[$0] ?? 0) >= 3 } }
+
+        let paramPosition = !typed.isEmpty || ids.count >= 2 || structFor || open || methodFor || affixFor
         if debug && (paramPosition || n > 3) {
-            print("DECIDE \(path.isEmpty ? "/" : path) n=\(n) typed=\(typed.map(\.stem)) ids=\(ids.count) words=\(words.count) sim=\(String(format: "%.2f", sim)) kids=\(withKids.count) structFor=\(structFor) open=\(open) methodFor=\(methodFor) ids:\(ids.prefix(6).map(\.stem)) words:\(words.prefix(8).map { "\($0.stem)(\($0.calls))" })")
+            print("DECIDE \(path.isEmpty ? "/" : path) n=\(n) typed=\(typed.map(\.stem)) ids=\(ids.count) words=\(words.count) sim=\(String(format: "%.2f", sim)) kids=\(withKids.count) structFor=\(structFor) affix=\(affixFor) open=\(open) methodFor=\(methodFor) ids:\(ids.prefix(6).map(\.stem)) words:\(words.prefix(8).map { "\($0.stem)(\($0.calls))" })")
         }
         var fold: [Stem] = []
         if paramPosition {
@@ -387,16 +400,22 @@ struct Engine {
             let idDominated = !typed.isEmpty || ids.count >= words.count
             let distinct = Engine.distinctStems(words, values: fold + words)
             for w in words {
-                // Structural consistency: a word whose children are mostly the shared children of
-                // the values is one of them (`prebuilt-invoice` has `analyzeResults` like custom models).
-                let sharedKids = w.childWords.filter { (df[$0] ?? 0) >= 2 }.count
-                if structFor && !w.childWords.isEmpty && sharedKids * 2 >= w.childWords.count { fold.append(w); continue }
                 if idDominated && words.count <= threshold {
-                    // a word beside ids is a distinct endpoint unless it looks generated itself
-                    if Engine.weakRandom(w.stem) { fold.append(w) }
+                    // A word beside ids is a distinct endpoint unless there is positive evidence that
+                    // it is a value: it looks generated, shares the values' naming convention, or
+                    // has the values' traffic profile with their structure (`prebuilt-invoice` has
+                    // `analyzeResults` below it like custom models) or their ≥ 3-method mix
+                    // (`/proxy/metrics` takes every method like `/proxy/api-12-x7k2p`).
+                    let sharedKids = w.childWords.filter { (df[$0] ?? 0) >= 2 }.count
+                    let structural = structFor && !w.childWords.isEmpty && sharedKids * 2 >= w.childWords.count
+                    let methods = w.terminalMethods.filter { Double($0.value) >= 0.05 * Double(max(w.terminalCalls, 1)) }.count
+                    let consistent = w.calls >= 10 && !distinct.contains(w.stem)
+                    if Engine.weakRandom(w.stem) || inAffixFamily(w) || (consistent && (structural || methods >= 3)) {
+                        fold.append(w)
+                    }
                     continue
                 }
-                if !distinct.contains(w.stem) { fold.append(w) }
+                if !distinct.contains(w.stem) || inAffixFamily(w) { fold.append(w) }
             }
         }
         if fold.isEmpty || (fold.count == 1 && ids.isEmpty && typed.count == 1) { return }
@@ -454,6 +473,15 @@ struct Engine {
             distinct = next
         }
         return distinct
+    }
+
+    /// `vault-role` → ["vault-", "-role"]; single-chunk stems have none. Only `-` and `_` separate
+    /// (dots are domain-like: `networking.k8s.io` and `apps.k8s.io` are distinct API groups).
+    static func affixes(_ stem: String) -> [String] {
+        let u = Array(stem.utf8)
+        guard let first = u.firstIndex(where: { $0 == 45 || $0 == 95 }), let last = u.lastIndex(where: { $0 == 45 || $0 == 95 }),
+              first > 0, last < u.count - 1 else { return [] }
+        return [String(decoding: u[...first], as: UTF8.self), String(decoding: u[last...], as: UTF8.self)]
     }
 
     /// Weak evidence of a generated value in a low-traffic word-like stem: a digit, or few vowels.
