@@ -38,6 +38,10 @@ import Testing
         #expect(norm("/x/a1b2") == "/x/a1b2")  // too short for hex
         #expect(norm("/v1/customers/cus_Nf3k2Lx9aB12cd") == "/v1/customers/cus_Nf3k2Lx9aB12cd")  // < 20: inference's job
         #expect(norm("/x/this-is-a-long-slug-of-words") == "/x/this-is-a-long-slug-of-words")  // one class: not a token
+        // long camel-case resource names and snake-case names with digits are not tokens
+        #expect(norm("/Accounts/IncomingPhoneNumbers") == "/Accounts/IncomingPhoneNumbers")
+        #expect(norm("/Calls/UserDefinedMessageSubscriptions.json") == "/Calls/UserDefinedMessageSubscriptions.json")
+        #expect(norm("/capabilities/tax_reporting_us_1099_k") == "/capabilities/tax_reporting_us_1099_k")
     }
 
     @Test func versionsStayLiteral() {
@@ -45,6 +49,10 @@ import Testing
         #expect(norm("/apis/apps/v2beta1/x") == "/apis/apps/v2beta1/x")
         #expect(norm("/apis/x/v1alpha1") == "/apis/x/v1alpha1")
         #expect(norm("/api/v2.1/items") == "/api/v2.1/items")
+        #expect(norm("/api/v10rc2/items") == "/api/v10rc2/items")
+        let isVersion = { (s: String) in Array(s.utf8).withUnsafeBufferPointer { PathNormalizer.isVersionBytes($0) } }
+        #expect(isVersion("v1") && isVersion("v2beta1") && isVersion("v1alpha1") && isVersion("v2.1") && isVersion("V3"))
+        #expect(!isVersion("v2.feed.k8s.io") && !isVersion("view") && !isVersion("v") && !isVersion("v1x"))
         #expect(norm("/2010-04-01/Accounts") == "/2010-04-01/Accounts")
         #expect(norm("/api/2024-11-30/x") == "/api/2024-11-30/x")  // second segment: a version
         #expect(norm("/a/b/2024-11-30") == "/a/b/{date}")
