@@ -7,7 +7,7 @@ import Testing
 @Suite struct TemplateRecoveryTests {
     static let apis = ["stripe", "kubernetes", "petstore", "twilio_api_v2010", "slack_web", "azure_document_intelligence"]
     static let seed: UInt64 = 20_240_131
-    static let calls = Int(ProcessInfo.processInfo.environment["APICENSUS_RECOVERY_CALLS"] ?? "") ?? 120_000
+    static let calls = Int(ProcessInfo.processInfo.environment["APICENSUS_RECOVERY_CALLS"] ?? "") ?? 200_000
 
     static func text(_ name: String) throws -> String {
         let url = try #require(Bundle.module.url(forResource: "Fixtures/apis/\(name)", withExtension: "txt"))
