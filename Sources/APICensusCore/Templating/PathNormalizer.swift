@@ -17,14 +17,24 @@
 // Suffixes: a `:action` suffix (first `:`) and a `.ext` suffix (last `.`, 1–5 alphanumerics starting
 // with a letter) are split off, the stem is classified and the suffix kept: `AC…32hex.json` →
 // `{hex}.json`, `9f1c…uuid:analyze` → `{uuid}:analyze`. A literal stem keeps the whole segment.
+// Segments longer than 4000 bytes are never typed (the packed 12-bit counters could overflow).
 // Canonical form: percent-escapes of unreserved characters are decoded (`%41` → `A`); other escapes,
 // bytes ≥ 0x80, controls, space, `{` and `}` are written as upper-case `%XX` (so the output is ASCII
 // and a literal can never look like a placeholder). Empty segments (`//`) are dropped, a trailing
 // `/` is kept (Kubernetes `/api/v1/` is its own endpoint), the empty path becomes `/`. A `?` or `#`
 // ends the path defensively.
 public struct PathNormalizer {
-    /// Scratch output, sized once to the largest bound seen; never shrinks, so no allocation per line.
-    @usableFromInline var scratch: [UInt8] = []
+    /// Scratch output, grown to the largest bound seen and never shrunk, so no allocation per line.
+    @usableFromInline final class Scratch {
+        @usableFromInline let ptr: UnsafeMutablePointer<UInt8>
+        @usableFromInline let capacity: Int
+        @usableFromInline init(capacity: Int) {
+            self.capacity = capacity
+            ptr = .allocate(capacity: capacity)
+        }
+        deinit { ptr.deallocate() }
+    }
+    @usableFromInline var scratch = Scratch(capacity: 1024)
     @usableFromInline let tA: UnsafeMutablePointer<UInt64>
     @usableFromInline let tB: UnsafeMutablePointer<UInt64>
 
@@ -107,19 +117,19 @@ public struct PathNormalizer {
         @inlinable var b64: Int { Int((b >> 36) & 0xFFF) }
     }
 
-    /// Writes the typed path into `out` (cleared first) and returns its 64-bit hash.
+    /// Writes the typed path into `out` (cleared first, capacity reused) and returns its 64-bit hash.
     @discardableResult
     public mutating func normalize(_ path: Bytes, into out: inout [UInt8]) -> UInt64 {
-        out.removeAll(keepingCapacity: true)
-        let n = path.count
-        let bound = n * 5 + 16
-        if scratch.count < bound { scratch = [UInt8](repeating: 0, count: max(bound, 512)) }
-        let (a, b) = (tA, tB)
-        let len: Int = scratch.withUnsafeMutableBufferPointer { dst in
-            Self.run(path, dst.baseAddress!, a, b)
+        let bound = path.count * 5 + 16
+        // A copied normalizer shares the scratch: take a private one before writing (rare).
+        if !isKnownUniquelyReferenced(&scratch) || scratch.capacity < bound {
+            scratch = Scratch(capacity: max(bound, scratch.capacity))
         }
-        scratch.withUnsafeBufferPointer { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[0..<len])) }
-        return scratch.withUnsafeBytes { Self.hash(UnsafeRawBufferPointer(rebasing: $0[0..<len])) }
+        let dst = scratch.ptr
+        let len = Self.run(path, dst, tA, tB)
+        out.removeAll(keepingCapacity: true)
+        out.append(contentsOf: UnsafeBufferPointer(start: dst, count: len))
+        return Self.hash(UnsafeRawBufferPointer(start: dst, count: len))
     }
 
     /// Convenience for tests and tools (allocates).
@@ -172,8 +182,11 @@ public struct PathNormalizer {
         }
         @inline(__always) func endSegment(last: Bool) {
             if o == segStart { return }
-            finishSegment(dst, &o, segStart, segIndex, snapshot(), dotSnap, dotOut, colonSnap, colonOut,
-                          ats > 0 && dotAfterAt)
+            // Plain words (no digit, < 16 bytes, no '@') can be no type, whatever their suffix.
+            if ca & 0xFFF != 0 || o - segStart >= 16 || ats != 0 {
+                finishSegment(dst, &o, segStart, segIndex, snapshot(), dotSnap, dotOut, colonSnap, colonOut,
+                              ats > 0 && dotAfterAt)
+            }
             if !last { dst[o] = UInt8(ascii: "/"); o += 1 }
             segIndex += 1
             segStart = o
