@@ -108,4 +108,19 @@ import Testing
         let typed = Array("/users/{int}".utf8)
         #expect(ha == typed.withUnsafeBytes { PathNormalizer.hash($0) })
     }
+
+    @Test func copiesAndLongPaths() {
+        var a = PathNormalizer()
+        var b = a   // copies share nothing observable
+        #expect(a.normalize("/users/1") == "/users/{int}")
+        #expect(b.normalize("/users/x") == "/users/x")
+        #expect(a.normalize("/users/2") == "/users/{int}")
+        let long = "/x/" + String(repeating: "7", count: 3000) + "/" + String(repeating: "ab", count: 3000)
+        #expect(a.normalize(long) == "/x/{int}/" + String(repeating: "ab", count: 3000))
+        // segments over 4000 bytes are never typed (documented; their counters could overflow)
+        let huge = String(repeating: "7", count: 5000)
+        #expect(a.normalize("/x/" + huge) == "/x/" + huge)
+        let deep = String(repeating: "/1", count: 2000)
+        #expect(b.normalize(deep) == String(repeating: "/{int}", count: 2000))
+    }
 }

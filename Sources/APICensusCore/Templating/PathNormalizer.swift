@@ -17,87 +17,119 @@
 // Suffixes: a `:action` suffix (first `:`) and a `.ext` suffix (last `.`, 1–5 alphanumerics starting
 // with a letter) are split off, the stem is classified and the suffix kept: `AC…32hex.json` →
 // `{hex}.json`, `9f1c…uuid:analyze` → `{uuid}:analyze`. A literal stem keeps the whole segment.
+// Segments longer than 4000 bytes are never typed (the packed 12-bit counters could overflow).
 // Canonical form: percent-escapes of unreserved characters are decoded (`%41` → `A`); other escapes,
 // bytes ≥ 0x80, controls, space, `{` and `}` are written as upper-case `%XX` (so the output is ASCII
 // and a literal can never look like a placeholder). Empty segments (`//`) are dropped, a trailing
 // `/` is kept (Kubernetes `/api/v1/` is its own endpoint), the empty path becomes `/`. A `?` or `#`
 // ends the path defensively.
 public struct PathNormalizer {
-    /// Scratch output, sized once to the largest bound seen; never shrinks, so no allocation per line.
-    @usableFromInline var scratch: [UInt8] = []
+    /// Scratch output, grown to the largest bound seen and never shrunk, so no allocation per line.
+    @usableFromInline final class Scratch {
+        @usableFromInline let ptr: UnsafeMutablePointer<UInt8>
+        @usableFromInline let capacity: Int
+        @usableFromInline init(capacity: Int) {
+            self.capacity = capacity
+            ptr = .allocate(capacity: capacity)
+        }
+        deinit { ptr.deallocate() }
+    }
+    @usableFromInline var scratch = Scratch(capacity: 1024)
+    @usableFromInline let tA: UnsafeMutablePointer<UInt64>
+    @usableFromInline let tB: UnsafeMutablePointer<UInt64>
 
-    public init() {}
+    public init() {
+        tA = PathNormalizer.tableA
+        tB = PathNormalizer.tableB
+    }
 
-    // Byte classes, as 16-bit lanes in two UInt64 counters.
-    // word A: lane0 digit, lane1 a-f, lane2 A-F, lane3 g-z
-    // word B: lane0 G-Z, lane1 '-', lane2 '_', lane3 other (b64 symbols + anything else)
-    // kind: 0 regular, 1 '/', 2 '%', 3 '.', 4 ':', 5 '@', 6 end ('?', '#'), 7 needs escaping
-    @usableFromInline static let tables: (a: [UInt64], b: [UInt64], kind: [UInt8], b64: [UInt8]) = {
-        var a = [UInt64](repeating: 0, count: 256)
-        var b = [UInt64](repeating: 0, count: 256)
-        var k = [UInt8](repeating: 0, count: 256)
-        var s = [UInt8](repeating: 0, count: 256)
+    // Byte classes, as 12-bit lanes in two UInt64 counters (segments longer than 4000 bytes are never
+    // typed, so a lane cannot overflow into its neighbour where it matters).
+    // word A: lane0 digit, lane1 a-f, lane2 A-F, lane3 g-z, lane4 G-Z
+    // word B: lane0 '-', lane1 '_', lane2 other (incl. b64 symbols), lane3 b64 symbols '+', '=', '~';
+    //         bits 60-63: kind: 0 regular, 1 '/', 2 '%', 3 '.', 4 ':', 5 '@', 6 end ('?', '#'), 7 escape
+    @usableFromInline nonisolated(unsafe) static let tableA: UnsafeMutablePointer<UInt64> = {
+        let t = UnsafeMutablePointer<UInt64>.allocate(capacity: 256)
+        for i in 0..<256 {
+            switch UInt8(i) {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): t[i] = 1
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): t[i] = 1 << 12
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): t[i] = 1 << 24
+            case UInt8(ascii: "g")...UInt8(ascii: "z"): t[i] = 1 << 36
+            case UInt8(ascii: "G")...UInt8(ascii: "Z"): t[i] = 1 << 48
+            default: t[i] = 0
+            }
+        }
+        return t
+    }()
+    @usableFromInline nonisolated(unsafe) static let tableB: UnsafeMutablePointer<UInt64> = {
+        let t = UnsafeMutablePointer<UInt64>.allocate(capacity: 256)
         for i in 0..<256 {
             let c = UInt8(i)
+            var v: UInt64
             switch c {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): a[i] = 1
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): a[i] = 1 << 16
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): a[i] = 1 << 32
-            case UInt8(ascii: "g")...UInt8(ascii: "z"): a[i] = 1 << 48
-            case UInt8(ascii: "G")...UInt8(ascii: "Z"): b[i] = 1
-            case UInt8(ascii: "-"): b[i] = 1 << 16
-            case UInt8(ascii: "_"): b[i] = 1 << 32
-            default: b[i] = 1 << 48
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                 UInt8(ascii: "A")...UInt8(ascii: "Z"): v = 0
+            case UInt8(ascii: "-"): v = 1
+            case UInt8(ascii: "_"): v = 1 << 12
+            case UInt8(ascii: "+"), UInt8(ascii: "="), UInt8(ascii: "~"): v = 1 << 24 | 1 << 36
+            default: v = 1 << 24
             }
+            let kind: UInt64
             switch c {
-            case UInt8(ascii: "/"): k[i] = 1
-            case UInt8(ascii: "%"): k[i] = 2
-            case UInt8(ascii: "."): k[i] = 3
-            case UInt8(ascii: ":"): k[i] = 4
-            case UInt8(ascii: "@"): k[i] = 5
-            case UInt8(ascii: "?"), UInt8(ascii: "#"): k[i] = 6
+            case UInt8(ascii: "/"): kind = 1
+            case UInt8(ascii: "%"): kind = 2
+            case UInt8(ascii: "."): kind = 3
+            case UInt8(ascii: ":"): kind = 4
+            case UInt8(ascii: "@"): kind = 5
+            case UInt8(ascii: "?"), UInt8(ascii: "#"): kind = 6
             case 0..<0x21, 0x7F..., UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: "\""),
                  UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\\"), UInt8(ascii: "^"),
                  UInt8(ascii: "`"), UInt8(ascii: "|"):
-                k[i] = 7
-            default: k[i] = 0
+                kind = 7
+            default: kind = 0
             }
-            if c == UInt8(ascii: "+") || c == UInt8(ascii: "=") || c == UInt8(ascii: "~") { s[i] = 1 }
+            if kind != 0 { v = 0 }
+            t[i] = v | kind << 60
         }
-        return (a, b, k, s)
+        return t
     }()
 
     /// Counters of one segment (or of the stem before a suffix).
     @usableFromInline struct Counts {
         @usableFromInline var a: UInt64 = 0
         @usableFromInline var b: UInt64 = 0
-        @usableFromInline var b64: Int = 0   // '+', '=', '~' (counted inside "other")
         @usableFromInline var dots: Int = 0
         @usableFromInline var ats: Int = 0
         @usableFromInline var len: Int = 0
         @inlinable init() {}
-        @inlinable var digit: Int { Int(a & 0xFFFF) }
-        @inlinable var hexLower: Int { Int((a >> 16) & 0xFFFF) }
-        @inlinable var hexUpper: Int { Int((a >> 32) & 0xFFFF) }
-        @inlinable var lower: Int { Int(a >> 48) }       // g-z
-        @inlinable var upper: Int { Int(b & 0xFFFF) }    // G-Z
-        @inlinable var dash: Int { Int((b >> 16) & 0xFFFF) }
-        @inlinable var underscore: Int { Int((b >> 32) & 0xFFFF) }
-        @inlinable var other: Int { Int(b >> 48) }
+        @inlinable init(a: UInt64, b: UInt64, dots: Int, ats: Int, len: Int) {
+            self.a = a; self.b = b; self.dots = dots; self.ats = ats; self.len = len
+        }
+        @inlinable var digit: Int { Int(a & 0xFFF) }
+        @inlinable var hexLower: Int { Int((a >> 12) & 0xFFF) }
+        @inlinable var hexUpper: Int { Int((a >> 24) & 0xFFF) }
+        @inlinable var lower: Int { Int((a >> 36) & 0xFFF) }       // g-z
+        @inlinable var upper: Int { Int((a >> 48) & 0xFFF) }       // G-Z
+        @inlinable var dash: Int { Int(b & 0xFFF) }
+        @inlinable var underscore: Int { Int((b >> 12) & 0xFFF) }
+        @inlinable var other: Int { Int((b >> 24) & 0xFFF) }
+        @inlinable var b64: Int { Int((b >> 36) & 0xFFF) }
     }
 
-    /// Writes the typed path into `out` (cleared first) and returns its 64-bit hash.
+    /// Writes the typed path into `out` (cleared first, capacity reused) and returns its 64-bit hash.
     @discardableResult
     public mutating func normalize(_ path: Bytes, into out: inout [UInt8]) -> UInt64 {
-        out.removeAll(keepingCapacity: true)
-        let n = path.count
-        let bound = n * 5 + 16
-        if scratch.count < bound { scratch = [UInt8](repeating: 0, count: max(bound, 512)) }
-        let len: Int = scratch.withUnsafeMutableBufferPointer { dst in
-            Self.run(path, dst.baseAddress!)
+        let bound = path.count * 5 + 16
+        // A copied normalizer shares the scratch: take a private one before writing (rare).
+        if !isKnownUniquelyReferenced(&scratch) || scratch.capacity < bound {
+            scratch = Scratch(capacity: max(bound, scratch.capacity))
         }
-        scratch.withUnsafeBufferPointer { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[0..<len])) }
-        return scratch.withUnsafeBytes { Self.hash(UnsafeRawBufferPointer(rebasing: $0[0..<len])) }
+        let dst = scratch.ptr
+        let len = Self.run(path, dst, tA, tB)
+        out.removeAll(keepingCapacity: true)
+        out.append(contentsOf: UnsafeBufferPointer(start: dst, count: len))
+        return Self.hash(UnsafeRawBufferPointer(start: dst, count: len))
     }
 
     /// Convenience for tests and tools (allocates).
@@ -126,84 +158,98 @@ public struct PathNormalizer {
 
     /// One pass over the path; returns the number of bytes written to `dst`.
     @usableFromInline
-    static func run(_ path: Bytes, _ dst: UnsafeMutablePointer<UInt8>) -> Int {
-        let tA = tables.a, tB = tables.b, tK = tables.kind, tS = tables.b64
-        return tA.withUnsafeBufferPointer { tA in tB.withUnsafeBufferPointer { tB in
-        tK.withUnsafeBufferPointer { tK in tS.withUnsafeBufferPointer { tS in
-            var o = 0
-            dst[0] = UInt8(ascii: "/"); o = 1
-            var segIndex = 0          // index of the current non-empty segment
-            var segStart = 1          // output offset where the current segment starts
-            var c = Counts()
-            var dotSnap = Counts(), dotOut = -1   // counters before the last '.', its output offset
-            var colonSnap = Counts(), colonOut = -1
-            var atSeen = false, dotAfterAt = false
-            var i = 0
-            let n = path.count
-            let src = path.baseAddress
-            @inline(__always) func emitEscaped(_ byte: UInt8) {
-                let hi = byte >> 4, lo = byte & 15
-                dst[o] = UInt8(ascii: "%"); dst[o + 1] = hi < 10 ? 48 + hi : 55 + hi; dst[o + 2] = lo < 10 ? 48 + lo : 55 + lo
-                o += 3
+    static func run(_ path: Bytes, _ dst: UnsafeMutablePointer<UInt8>,
+                    _ tA: UnsafeMutablePointer<UInt64>, _ tB: UnsafeMutablePointer<UInt64>) -> Int {
+        var o = 1
+        dst[0] = UInt8(ascii: "/")
+        let n = path.count
+        guard n > 0, let src = path.baseAddress else { return 1 }
+        var segIndex = 0          // index of the current non-empty segment
+        var segStart = 1          // output offset where the current segment starts
+        var ca: UInt64 = 0, cb: UInt64 = 0
+        var esc = 0, dots = 0, ats = 0   // escapes written as %XX (3 bytes, 1 character), '.', '@'
+        var dotSnap = Counts(), dotOut = -1   // counters before the last '.', its output offset
+        var colonSnap = Counts(), colonOut = -1
+        var dotAfterAt = false
+        var i = 0
+        @inline(__always) func snapshot() -> Counts {
+            Counts(a: ca, b: cb & 0x0FFF_FFFF_FFFF_FFFF, dots: dots, ats: ats, len: o - segStart - 2 * esc)
+        }
+        @inline(__always) func emitEscaped(_ byte: UInt8) {
+            let hi = byte >> 4, lo = byte & 15
+            dst[o] = UInt8(ascii: "%"); dst[o + 1] = hi < 10 ? 48 + hi : 55 + hi; dst[o + 2] = lo < 10 ? 48 + lo : 55 + lo
+            o += 3; esc += 1
+        }
+        @inline(__always) func endSegment(last: Bool) {
+            if o == segStart { return }
+            // Plain words (no digit, < 16 bytes, no '@') can be no type, whatever their suffix.
+            if ca & 0xFFF != 0 || o - segStart >= 16 || ats != 0 {
+                finishSegment(dst, &o, segStart, segIndex, snapshot(), dotSnap, dotOut, colonSnap, colonOut,
+                              ats > 0 && dotAfterAt)
             }
-            @inline(__always) func endSegment() {
-                let segLen = o - segStart
-                if segLen == 0 { return }
-                finishSegment(dst, &o, segStart, segIndex, c, dotSnap, dotOut, colonSnap, colonOut,
-                              atSeen && dotAfterAt)
-                dst[o] = UInt8(ascii: "/"); o += 1
-                segIndex += 1
-                segStart = o
-                c = Counts(); dotOut = -1; colonOut = -1; atSeen = false; dotAfterAt = false
-            }
-            while i < n {
-                var byte = src![i]
-                var kind = tK[Int(byte)]
-                if kind == 2 {  // percent-escape
-                    let h = i + 2 < n ? hexValue(src![i + 1]) : -1
-                    let l = i + 2 < n ? hexValue(src![i + 2]) : -1
-                    if h >= 0 && l >= 0 {
-                        let d = UInt8(h << 4 | l)
-                        i += 3
-                        if isUnreserved(d) { byte = d; kind = tK[Int(d)] }
-                        else {
-                            emitEscaped(d)
-                            c.len += 1
-                            if d == UInt8(ascii: "@") { c.ats += 1; atSeen = true } else { c.b &+= 1 << 48 }
-                            continue
-                        }
-                    } else { i += 1; dst[o] = byte; o += 1; c.len += 1; c.b &+= 1 << 48; continue }
-                } else { i += 1 }
-                switch kind {
-                case 0:
-                    c.a &+= tA[Int(byte)]; c.b &+= tB[Int(byte)]; c.b64 &+= Int(tS[Int(byte)]); c.len += 1
-                    dst[o] = byte; o += 1
-                case 1:
-                    endSegment()
-                case 3:
-                    dotSnap = c; dotOut = o
-                    c.dots += 1; c.len += 1
-                    if atSeen { dotAfterAt = true }
-                    dst[o] = byte; o += 1
-                case 4:
-                    if colonOut < 0 { colonSnap = c; colonOut = o }
-                    c.b &+= 1 << 48; c.len += 1
-                    dst[o] = byte; o += 1
-                case 5:
-                    c.ats += 1; c.len += 1; atSeen = true
-                    dst[o] = byte; o += 1
-                case 6:
-                    i = n
-                default:
-                    emitEscaped(byte); c.len += 1; c.b &+= 1 << 48
+            if !last { dst[o] = UInt8(ascii: "/"); o += 1 }
+            segIndex += 1
+            segStart = o
+            ca = 0; cb = 0; esc = 0; dots = 0; ats = 0; dotOut = -1; colonOut = -1; dotAfterAt = false
+        }
+        while i < n {
+            // Tight loop over regular bytes: two table loads, two adds, one store per byte.
+            do {
+                var a = ca, b = cb, oo = o, ii = i
+                while ii < n {
+                    let x = src[ii]
+                    let ex = tB[Int(x)]
+                    if ex >> 60 != 0 { break }
+                    a &+= tA[Int(x)]; b &+= ex
+                    dst[oo] = x
+                    oo &+= 1; ii &+= 1
                 }
+                ca = a; cb = b; o = oo; i = ii
             }
-            if o > segStart {
-                finishSegment(dst, &o, segStart, segIndex, c, dotSnap, dotOut, colonSnap, colonOut,
-                              atSeen && dotAfterAt)
+            if i >= n { break }
+            var byte = src[i]
+            var e = tB[Int(byte)]
+            var kind = e >> 60
+            i += 1
+            if kind == 2 {  // percent-escape
+                let h = i + 1 < n ? hexValue(src[i]) : -1
+                let l = i + 1 < n ? hexValue(src[i + 1]) : -1
+                if h >= 0 && l >= 0 {
+                    let d = UInt8(h << 4 | l)
+                    i += 2
+                    if isUnreserved(d) {
+                        byte = d; e = tB[Int(d)]; kind = e >> 60
+                        if kind == 0 { ca &+= tA[Int(byte)]; cb &+= e; dst[o] = byte; o += 1; continue }
+                    } else {
+                        emitEscaped(d)
+                        if d == UInt8(ascii: "@") { ats += 1 } else { cb &+= 1 << 24 }
+                        continue
+                    }
+                } else { dst[o] = byte; o += 1; cb &+= 1 << 24; continue }
             }
-            return o
-        }}}}
+            switch kind {
+            case 1:
+                endSegment(last: false)
+            case 3:
+                dotSnap = snapshot(); dotOut = o
+                dots += 1
+                if ats > 0 { dotAfterAt = true }
+                dst[o] = byte; o += 1
+            case 4:
+                if colonOut < 0 { colonSnap = snapshot(); colonOut = o }
+                cb &+= 1 << 24
+                dst[o] = byte; o += 1
+            case 5:
+                ats += 1
+                dst[o] = byte; o += 1
+            case 6:
+                i = n
+            default:
+                emitEscaped(byte); cb &+= 1 << 24
+            }
+        }
+        endSegment(last: true)
+        return o
     }
 
     /// Classifies the segment written at dst[segStart..<o] and rewrites it in place when typed.
@@ -258,7 +304,10 @@ public struct PathNormalizer {
     @usableFromInline
     static func classify(_ dst: UnsafeMutablePointer<UInt8>, _ s: Int, _ e: Int, _ c: Counts, _ segIndex: Int) -> StaticString? {
         let n = c.len
-        if n == 0 || n != e - s { return n == 0 ? nil : classifyEscaped(c, segIndex) }
+        if n == 0 || n > 4000 { return nil }
+        // Fast exit for the common case, plain words: every type below needs a digit or ≥ 16 chars.
+        if c.digit == 0 && n < 16 { return nil }
+        if n != e - s { return classifyEscaped(c, segIndex) }
         let digit = c.digit, hl = c.hexLower, hu = c.hexUpper, lo = c.lower, up = c.upper
         let dash = c.dash, us = c.underscore, other = c.other
         if digit == n { return "{int}" }
@@ -322,10 +371,14 @@ public struct PathNormalizer {
         var k = 1
         func digits() -> Int { let st = k; while k < n && u[k] >= 48 && u[k] <= 57 { k += 1 }; return k - st }
         if digits() == 0 { return false }
-        for word in ["alpha", "beta", "rc"] {
-            let w = Array(word.utf8)
-            if k + w.count <= n && Array(u[k..<(k + w.count)]) == w { k += w.count; _ = digits(); break }
+        @inline(__always) func word(_ w: StaticString) -> Bool {
+            let c = w.utf8CodeUnitCount
+            if k + c > n { return false }
+            for j in 0..<c where u[k + j] != w.utf8Start[j] { return false }
+            k += c
+            return true
         }
+        if word("alpha") || word("beta") || word("rc") { _ = digits() }
         while k < n && u[k] == UInt8(ascii: ".") { k += 1; if digits() == 0 { return false } }
         return k == n
     }

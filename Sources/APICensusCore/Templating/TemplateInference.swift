@@ -1,7 +1,11 @@
 import Foundation
 
 // TemplateInference: from typed paths (PathNormalizer output) and their call counts, decide which
-// literal segments are parameter values and fold them into `{param}`.
+// literal segments are parameter values and fold them into `{param}`. Both mistakes are bugs:
+// folding a resource word (`/api/{param}` for Slack's 174 methods) loses endpoints, keeping values
+// (`/users/alice`, `/users/bob`, …) floods the inventory. A plain distinct-count threshold gets both
+// wrong on real APIs (Slack has 174 literal methods, a cluster has 20 namespaces), so a position is
+// folded on *evidence*, with the threshold as one input among several.
 //
 // Data model. Per host, the typed paths form a trie of segments (method-agnostic; the method of each
 // call is kept as evidence at the node where the path ends). A segment is split into a *stem* and a
@@ -12,16 +16,20 @@ import Foundation
 // children are processed. Merging before descending pools evidence: the pod names under 20
 // namespaces are judged together once the namespaces are folded.
 //
-// Rules at one node (n = number of distinct literal stems, threshold = --collapse-threshold, 50):
+// Rules at one node (n = number of distinct literal stems, T = --collapse-threshold, default 50):
 //  R0 Never folded: versions (`v1`, `v2beta1`, `v2.1`), dates in the first two positions (`/2010-04-01`),
 //     the empty segment of a trailing slash. They are API structure, not values.
-//  R1 Value shape. A stem is *id-like* when one of its `-_.`-separated chunks looks generated: ≥ 3
-//     letter/digit alternations (`7d4b9c`, `xk2p9`), a hex run with digits and letters (≥ 5), a
-//     mixed-case run with ≥ 4 case changes (base62 `cus_NffrFeUfNVaHib`), a consonant-only run of ≥ 5
-//     letters (Kubernetes hash alphabet), a numeric chunk in a multi-chunk stem (`web-0`,
-//     `ip-10-0-1-23`, `my-model-2024`), or digits-and-dots (`1.2`). Short upper-case codes (`US`, `GB`)
-//     are id-like when they make up ≥ 80% of ≥ 3 siblings. Everything else is *word-like*
-//     (`search`, `kube-system`, `chat.postMessage`, `k8s`, `oauth2`).
+//  R1 Value shape. A stem is *id-like* when it is a prefixed id (`cus_NffrFeUfNVaHib`: lower-case
+//     prefix, `_`, ≥ 12 alphanumerics with upper case or digits), or one of its `-_.` chunks looks
+//     generated: ≥ 3 letter/digit alternations (`7d4b9c`), a hex run with digits (≥ 5), ≥ 3 upper-case
+//     letters not followed by two lower-case ones (base62, but not camelCase `IpAccessControlLists`),
+//     a vowel-less run of ≥ 5 (Kubernetes' hash alphabet, `xk2pq`), ≥ 10 chars mixing classes with
+//     few vowels, long consonant runs or ≥ 2 digits, a numeric chunk in a multi-chunk stem (`web-0`,
+//     `ip-10-0-1-23`, `my-model-2024`), or digits and dots (`1.2`). Short codes (`US`, `usd`) are
+//     id-like when they make up ≥ 80% of ≥ 3 (upper case) or ≥ 5 (lower case) siblings. Stems that
+//     pass 1 folded somewhere on the host count as id-like when they are ≥ 2 and ≥ half of the
+//     siblings (R6). Everything else is *word-like* (`search`, `kube-system`, `chat.postMessage`,
+//     `k8s`, `oauth2`, `findByStatus`).
 //  The node is a *parameter position* when any of:
 //  P1 a typed sibling exists (`{int}`, `{uuid}`, …), or ≥ 2 id-like stems;
 //  P2 structural similarity: ≥ 3 stems (and ≥ half of them) have word-like children and those
@@ -30,33 +38,48 @@ import Foundation
 //     disjoint subtrees (their own object names). Versions, ids and `""` do not count as shared
 //     children: a version under a word marks an API group (`/apis/apps/v1`), ids under words mark
 //     collections (`/customers/{id}`, `/charges/{id}`), so neither is evidence of a value.
-//  P3 open set (n > threshold): parameter values keep appearing as traffic grows, so many are seen
-//     once or twice (≥ 20% of stems with ≤ 2 calls, or Good–Turing unseen mass N1/N ≥ 1%). A closed
-//     set of RPC names or resources (Slack's 174 methods, Stripe's ~100 resources under /v1) is hit
-//     many times each and stays literal, however large.
-//  P4 same-endpoint method mix (n ≤ threshold): ≥ 3 stems with ≥ 12 calls each, mostly leaves, each
-//     showing the same ≥ 3 methods including PUT or PATCH (instances: GET/PUT/PATCH/DELETE), and
-//     no structural evidence against (P2's similarity < 0.15 with ≥ 2 stems having children).
-//     Collections (GET/POST/DELETE, each with its own children) and RPC leaves (one method each)
-//     do not qualify.
+//  P3 open set: parameter values keep appearing as traffic grows, so many are rare. Open when
+//     ≥ 10% of the stems have ≤ 3 calls or the Good–Turing unseen mass N1/N ≥ 0.5%; counts when
+//     n > T, or when n ≥ 20 and the Chao1 richness estimate n + f1²/(2·f2) exceeds T (the set
+//     seen so far is a sample of a larger one). A closed set of RPC names or resources (Slack's
+//     174 methods, Stripe's ~100 resources under /v1) is hit many times each and stays literal,
+//     however large.
+//  P4 same-endpoint method mix: ≥ 3 stems with ≥ 12 calls, mostly leaves, ≥ 80% of them with ≥ 2
+//     methods and a profile consistent with the pool (G-test below), the common methods including
+//     PUT, PATCH or DELETE, and no structural evidence against (P2 similarity < 0.15). Instances
+//     (`clusterroles/admin`, GET/PUT/PATCH/DELETE) qualify; collections (GET/POST/DELETE, each with
+//     its own children) and RPC leaves (one method each) do not.
+//  P5 naming convention: ≥ 5 stems (and ≥ half) share a `-`/`_`-separated first or last chunk
+//     (`vault-role`, `tempo-role`; `card_payments`, `sepa_debit_payments`). Dots do not separate
+//     here: `networking.k8s.io` and `apps.k8s.io` are distinct API groups.
 //  Which stems fold in a parameter position:
 //  F1 typed and id-like stems always;
-//  F2 word-like stems in a position dominated by ids (typed sibling, or id-like ≥ word-like) are
-//     kept: a word beside ids is a distinct endpoint (`/pet/findByStatus` beside `/pet/{int}`,
-//     `/customers/search` beside `cus_…`, `Local.json` beside `{hex}.json`);
-//  F3 otherwise word-like stems fold unless their traffic profile (terminal calls per method and
-//     calls per child word, per suffix) is significantly different from the pooled profile of the
-//     values (G-test, G > 25 + 2·(categories−1), ≥ 10 calls; pool weights capped at the median so
-//     a few heavy values cannot mask a literal). `/user/login` (GET only, no children) beside 5000
-//     user names (GET/PUT/DELETE) stays; a busy user name with the common mix folds.
+//  F2 in a position dominated by ids (a typed sibling, or id-like ≥ word-like), a word-like stem is a
+//     distinct endpoint (`/pet/findByStatus` beside `/pet/{int}`, `/customers/search` beside
+//     `cus_…`, `Local.json` beside `{hex}.json`, `/credit_notes/preview`) unless there is positive
+//     evidence that it is a value: it looks generated (a digit, few vowels), it shares the values'
+//     naming convention (P5 family of ≥ 3), or its traffic profile is consistent with the values'
+//     (G-test) AND it has their structure (`prebuilt-invoice` has `analyzeResults` below it like
+//     custom model ids) or their ≥ 3-method mix (`/proxy/metrics` takes every method);
+//  F3 otherwise (a population of word-like values: user names, namespaces) word-like stems fold
+//     unless their traffic profile (terminal calls per method and calls per child word, per suffix)
+//     differs significantly from the pooled profile of the values: G = 2·Σ o·ln(o/e) > 25 + 2·(k−1)
+//     with ≥ 10 calls, the pool weighting each value by min(calls, median) so that a few heavy
+//     values cannot mask a literal, iterated twice without the literals found. `/user/login` (GET
+//     only, no children) beside 5000 user names (GET/PUT/DELETE) stays; a busy user name folds.
+//  R6 Two passes per host: pass 1 collects the literal stems folded anywhere; pass 2 reruns from
+//     scratch using them as value evidence (R1). A name folded under `/namespaces/{ns}/configmaps/`
+//     with plenty of traffic is a value under the GET-only `/watch/namespaces/{ns}/configmaps/` too.
 //  All stems folded at a position become one `{param}` (per suffix); when only one typed
 //  placeholder is there and nothing else folds, its name is kept (`{int}`, `{hex}.json`).
 // Limits: multi-segment parameters (Kubernetes `proxy/{path}`) are not recognised as such: each
-// segment is judged on its own. Small closed sets of word-like values with no structural or
-// method evidence (3 storage classes, 20 currencies) stay literal: there is no evidence in the
-// traffic that distinguishes them from resource words.
+// segment is judged on its own. Small closed sets of word-like values with no structural, naming
+// or method evidence (4 component statuses, 8 proxy paths) stay literal: nothing in the traffic
+// distinguishes them from resource words.
 // Determinism: `add` only accumulates a dictionary of counts; `resolve` iterates in sorted order,
-// so the result depends only on the multiset of added (host, path, method, calls).
+// so the result depends only on the multiset of added (host, path, method, calls): not on the
+// order of `add` calls, file order or thread count (per-thread instances combine with `merge`).
+// Debugging: APICENSUS_TEMPLATE_DEBUG=1 prints each decision.
 
 public struct TemplateInference: Sendable {
     public let collapseThreshold: Int

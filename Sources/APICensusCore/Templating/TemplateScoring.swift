@@ -88,3 +88,10 @@ public enum TemplateScoring {
         return score(truth: catalog.endpoints, inferred: list)
     }
 }
+
+extension TemplateScore {
+    /// Same as `TemplateScoring.evaluate`: generator → PathNormalizer → TemplateInference → score.
+    public static func evaluate(apiText: String, seed: UInt64, calls: Int, collapseThreshold: Int) -> TemplateScore {
+        TemplateScoring.evaluate(apiText: apiText, seed: seed, calls: calls, collapseThreshold: collapseThreshold)
+    }
+}
