@@ -20,13 +20,11 @@ public struct CallAggregator {
     private var table = RawEndpointTable()
     private var state = AggregateState()
     private var normalizer = PathNormalizer()
-    private var typedPath: [UInt8] = []
-    private var key: [UInt8] = []
+    private var prefix: [UInt8] = []
 
     public init(options: AggregationOptions = AggregationOptions()) {
         self.options = options
-        typedPath.reserveCapacity(4096)
-        key.reserveCapacity(8192)
+        prefix.reserveCapacity(512)
     }
 
     /// Parses every line of `chunk` (complete lines; the last may lack its `\n`).
@@ -116,36 +114,47 @@ public struct CallAggregator {
             state.invalidRequests[InvalidRequestKind.classify(call), default: 0] += 1
             return
         }
-        // Key bytes: METHOD \0 host \0 typed-path
+        let typed: Bytes
         let pathHash: UInt64
         switch target.form {
         case .origin, .absolute:
-            pathHash = normalizer.normalize(target.path, into: &typedPath)
+            (typed, pathHash) = normalizer.normalizedView(target.path)
         case .asterisk:
-            typedPath.removeAll(keepingCapacity: true)
-            typedPath.append(UInt8(ascii: "*"))
+            typed = CallAggregator.asterisk
             pathHash = 0x2A
         case .authority:
-            typedPath.removeAll(keepingCapacity: true)
-            typedPath.append(contentsOf: "{authority}".utf8)
+            typed = CallAggregator.authority
             pathHash = 0xA7
         }
         let host = call.host.count > 0 ? call.host : (target.form == .authority ? .none : target.host)
-        key.removeAll(keepingCapacity: true)
-        // Formats that log the path but not the method (some JSON logs) give "-": method unknown.
-        if call.method.count > 0 { key.append(contentsOf: call.method) } else { key.append(UInt8(ascii: "-")) }
-        let methodLength = key.count
-        key.append(0)
-        let hostStart = key.count
-        HostName.appendNormalized(host, to: &key)
-        let hostLength = key.count - hostStart
-        key.append(0)
-        key.append(contentsOf: typedPath)
-        let index = key.withUnsafeBufferPointer { k -> Int in
-            let hash = ByteHash.combine(ByteHash.hash(Bytes(rebasing: k[0..<(hostStart + hostLength)])), pathHash)
-            return table.index(hash: hash, key: k, methodLength: methodLength, hostLength: hostLength)
+        // Key prefix: METHOD \0 host. Formats that log the path but not the method (some JSON logs)
+        // give "-": method unknown.
+        prefix.removeAll(keepingCapacity: true)
+        if call.method.count > 0 {
+            prefix.append(contentsOf: Bytes(rebasing: call.method.prefix(CallAggregator.maxMethodLength)))
+        } else {
+            prefix.append(UInt8(ascii: "-"))
+        }
+        let methodLength = prefix.count
+        prefix.append(0)
+        HostName.appendNormalized(host, to: &prefix)
+        let index = prefix.withUnsafeBufferPointer { p -> Int in
+            let hash = ByteHash.combine(ByteHash.hash(p), pathHash)
+            return table.index(hash: hash, prefix: p, path: typed, methodLength: methodLength)
         }
         table.stats[index].record(call, query: target.hasQuery ? target.query : nil)
+    }
+
+    static let maxMethodLength = 32
+    // Immutable after their one-time initialisation; shared read-only by all threads.
+    nonisolated(unsafe) static let asterisk = staticBytes("*")
+    nonisolated(unsafe) static let authority = staticBytes("{authority}")
+
+    static func staticBytes(_ s: String) -> Bytes {
+        let bytes = Array(s.utf8)
+        let p = UnsafeMutablePointer<UInt8>.allocate(capacity: bytes.count)
+        p.initialize(from: bytes, count: bytes.count)
+        return Bytes(start: p, count: bytes.count)
     }
 
     @inline(__always)

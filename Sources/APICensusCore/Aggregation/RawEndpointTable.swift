@@ -16,14 +16,19 @@ public struct RawEndpointKey: Sendable, Hashable, Comparable {
     }
 }
 
-/// The per-thread hot-path table: open addressing keyed by a 64-bit hash of the key bytes
-/// (`method \0 host \0 typedPath`), with the bytes compared on a hash match so a collision can never
-/// merge two endpoints. A `Dictionary` keyed by `String` would cost a String per line.
+/// The per-thread hot-path table: open addressing keyed by a 64-bit hash of the key, with the key
+/// bytes (`method \0 host` and the typed path) kept in one arena and compared on a hash match, so a
+/// collision can never merge two endpoints. A `Dictionary` keyed by `String` would cost a String per
+/// line; this costs one probe and two `memcmp`s.
 struct RawEndpointTable {
     private var slots: [Int32]          // entry index + 1, 0 = empty
     private var slotHashes: [UInt64]
     private var mask: Int
-    private(set) var keyBytes: [[UInt8]] = []
+    /// Key bytes of every entry, back to back: prefix (`method \0 host`) then typed path.
+    private var arena: [UInt8] = []
+    private var entryOffset: [Int] = []
+    private var entryPrefixLength: [Int32] = []
+    private var entryPathLength: [Int32] = []
     private(set) var keys: [RawEndpointKey] = []
     var stats: [EndpointStats] = []
 
@@ -37,23 +42,25 @@ struct RawEndpointTable {
 
     var count: Int { keys.count }
 
-    /// The entry index for the key, inserting it when new. `methodLength` and `hostLength` say where
-    /// the parts of `key` end, to build the `RawEndpointKey` on insertion only.
-    mutating func index(hash: UInt64, key: Bytes, methodLength: Int, hostLength: Int) -> Int {
+    /// The entry index for the key, inserting it when new. `prefix` is `method \0 host`;
+    /// `methodLength` says where the method ends, to build the `RawEndpointKey` on insertion only.
+    mutating func index(hash: UInt64, prefix: Bytes, path: Bytes, methodLength: Int) -> Int {
         var slot = Int(truncatingIfNeeded: hash) & mask
         while true {
             let entry = Int(slots[slot])
             if entry == 0 { break }
-            if slotHashes[slot] == hash, RawEndpointTable.equal(keyBytes[entry - 1], key) { return entry - 1 }
+            if slotHashes[slot] == hash, matches(entry - 1, prefix, path) { return entry - 1 }
             slot = (slot + 1) & mask
         }
         let index = keys.count
-        let bytes = Array(key)
-        keyBytes.append(bytes)
-        let method = String(decoding: bytes[0..<methodLength], as: UTF8.self)
-        let host = String(decoding: bytes[(methodLength + 1)..<(methodLength + 1 + hostLength)], as: UTF8.self)
-        let path = String(decoding: bytes[(methodLength + hostLength + 2)...], as: UTF8.self)
-        keys.append(RawEndpointKey(method: method, host: host, typedPath: path))
+        entryOffset.append(arena.count)
+        entryPrefixLength.append(Int32(prefix.count))
+        entryPathLength.append(Int32(path.count))
+        arena.append(contentsOf: prefix)
+        arena.append(contentsOf: path)
+        let method = String(decoding: prefix[0..<methodLength], as: UTF8.self)
+        let host = String(decoding: prefix[(methodLength + 1)...], as: UTF8.self)
+        keys.append(RawEndpointKey(method: method, host: host, typedPath: String(decoding: path, as: UTF8.self)))
         stats.append(EndpointStats())
         slots[slot] = Int32(index + 1)
         slotHashes[slot] = hash
@@ -61,11 +68,14 @@ struct RawEndpointTable {
         return index
     }
 
-    private static func equal(_ a: [UInt8], _ b: Bytes) -> Bool {
-        guard a.count == b.count else { return false }
-        return a.withUnsafeBufferPointer { pa in
-            guard let x = pa.baseAddress, let y = b.baseAddress else { return true }
-            return memcmp(x, y, a.count) == 0
+    @inline(__always)
+    private func matches(_ entry: Int, _ prefix: Bytes, _ path: Bytes) -> Bool {
+        guard Int(entryPrefixLength[entry]) == prefix.count, Int(entryPathLength[entry]) == path.count else { return false }
+        let offset = entryOffset[entry]
+        return arena.withUnsafeBufferPointer { a in
+            let base = a.baseAddress! + offset
+            if prefix.count > 0, memcmp(base, prefix.baseAddress!, prefix.count) != 0 { return false }
+            return path.count == 0 || memcmp(base + prefix.count, path.baseAddress!, path.count) == 0
         }
     }
 

@@ -132,6 +132,19 @@ public struct PathNormalizer {
         return Self.hash(UnsafeRawBufferPointer(start: dst, count: len))
     }
 
+    /// The typed path as a view into the normalizer's scratch (valid until the next call) and its
+    /// hash: the hot path reads it in place instead of copying it into an array.
+    @inline(__always)
+    public mutating func normalizedView(_ path: Bytes) -> (typed: Bytes, hash: UInt64) {
+        let bound = path.count * 5 + 16
+        if !isKnownUniquelyReferenced(&scratch) || scratch.capacity < bound {
+            scratch = Scratch(capacity: max(bound, scratch.capacity))
+        }
+        let dst = scratch.ptr
+        let len = Self.run(path, dst, tA, tB)
+        return (Bytes(start: dst, count: len), Self.hash(UnsafeRawBufferPointer(start: dst, count: len)))
+    }
+
     /// Convenience for tests and tools (allocates).
     public mutating func normalize(_ path: String) -> String {
         var out: [UInt8] = []
