@@ -115,3 +115,17 @@ import Testing
         #expect(r.stderr.contains("unknown --format"))
     }
 }
+
+extension BatchCLITests {
+    @Test func forcedFormatAndFieldMap() throws {
+        try write("custom.json", #"{"ts":"2023-10-10T08:32:31Z","ip":"10.0.0.1","verb":"GET","url":"/v1/items/7?x=1","code":200}"# + "\n")
+        let forced = try CLI.run(["batch", "--format", "json", "--field-map", "time=ts,method=verb,target=url,status=code", path("custom.json")])
+        #expect(forced.status == 0, "\(forced.stderr)")
+        let endpoints = forced.json["endpoints"] as! [[String: Any]]
+        #expect(endpoints.first?["template"] as? String == "/v1/items/{int}")
+        #expect(endpoints.first?["method"] as? String == "GET")
+        let bad = try CLI.run(["batch", "--field-map", "nosuchfield=x", path("custom.json")])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("nosuchfield"))
+    }
+}
