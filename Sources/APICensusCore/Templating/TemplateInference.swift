@@ -175,6 +175,17 @@ final class Node {
 
 enum Shape { case structural, idLike, word }
 
+/// A traffic-profile category: calls ending here with a method (`terminal`), or going to a child
+/// word (`{}` for any value child), per suffix variant. Strings are shared, not built, per key.
+struct ProfileKey: Hashable, Comparable {
+    let terminal: Bool
+    let suffix: String
+    let name: String
+    static func < (a: ProfileKey, b: ProfileKey) -> Bool {
+        (a.terminal ? 0 : 1, a.suffix, a.name) < (b.terminal ? 0 : 1, b.suffix, b.name)
+    }
+}
+
 struct Engine {
     let threshold: Int
     let debug = ProcessInfo.processInfo.environment["APICENSUS_TEMPLATE_DEBUG"] != nil
@@ -302,15 +313,16 @@ struct Engine {
         var childWords: Set<String> = []
         var terminalMethods: [String: UInt64] = [:]
         var terminalCalls: UInt64 = 0
-        var profile: [String: Double] = [:]
+        var profile: [ProfileKey: Double] = [:]
         init(_ s: String) { stem = s }
     }
 
     mutating func process(_ node: Node, depth: Int) {
         if node.children.count > 0 { decide(node, depth: depth) }
         let saved = path
-        for k in node.children.keys.sorted() {
-            path = saved + "/" + k
+        // Children are independent of each other: any order gives the same result.
+        for k in (debug ? node.children.keys.sorted() : Array(node.children.keys)) {
+            path = debug ? saved + "/" + k : saved
             process(node.children[k]!, depth: depth + 1)
         }
         path = saved
@@ -318,7 +330,8 @@ struct Engine {
 
     static func buildStems(_ node: Node) -> [String: Stem] {
         var stems: [String: Stem] = [:]
-        for seg in node.children.keys.sorted() {
+        var childCache: [String: (stem: String, word: Bool)] = [:]
+        for seg in node.children.keys {
             let (stem, suffix) = split(seg)
             let s = stems[stem] ?? { let x = Stem(stem); stems[stem] = x; return x }()
             let child = node.children[seg]!
@@ -327,15 +340,20 @@ struct Engine {
             for (m, c) in child.terminal {
                 s.terminalMethods[m, default: 0] &+= c
                 s.terminalCalls &+= c
-                s.profile["T\(suffix) \(m)", default: 0] += Double(c)
+                s.profile[ProfileKey(terminal: true, suffix: suffix, name: m), default: 0] += Double(c)
             }
             for (cseg, gc) in child.children {
-                let cstem = split(cseg).stem
-                let wordLike = !isTyped(cstem) && !isStructural(cstem, depth: 99) && !isIdLike(cstem) && !isCode(cstem)
-                if wordLike { s.childWords.insert(cstem) }
-                s.profile["C\(suffix) \(wordLike ? cstem : "{}")", default: 0] += Double(gc.total)
+                let info: (stem: String, word: Bool)
+                if let cached = childCache[cseg] { info = cached } else {
+                    let cstem = split(cseg).stem
+                    info = (cstem, !isTyped(cstem) && !isStructural(cstem, depth: 99) && !isIdLike(cstem) && !isCode(cstem))
+                    childCache[cseg] = info
+                }
+                if info.word { s.childWords.insert(info.stem) }
+                s.profile[ProfileKey(terminal: false, suffix: suffix, name: info.word ? info.stem : "{}"), default: 0] += Double(gc.total)
             }
         }
+        for s in stems.values where s.variants.count > 1 { s.variants.sort { $0.seg < $1.seg } }
         return stems
     }
 
@@ -471,7 +489,7 @@ struct Engine {
             let memberIDs = Set(members.map { ObjectIdentifier($0) })
             let sortedCalls = members.map(\.calls).sorted()
             let cap = Double(max(1, sortedCalls.isEmpty ? 1 : sortedCalls[sortedCalls.count / 2]))
-            var pool: [String: Double] = [:]
+            var pool: [ProfileKey: Double] = [:]
             var poolTotal = 0.0
             for m in members {
                 let c = Double(m.calls)
