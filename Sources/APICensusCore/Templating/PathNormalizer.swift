@@ -37,10 +37,12 @@ public struct PathNormalizer {
     @usableFromInline var scratch = Scratch(capacity: 1024)
     @usableFromInline let tA: UnsafeMutablePointer<UInt64>
     @usableFromInline let tB: UnsafeMutablePointer<UInt64>
+    @usableFromInline let tAB: UnsafeMutablePointer<UInt64>
 
     public init() {
         tA = PathNormalizer.tableA
         tB = PathNormalizer.tableB
+        tAB = PathNormalizer.tableAB
     }
 
     // Byte classes, as 12-bit lanes in two UInt64 counters (segments longer than 4000 bytes are never
@@ -60,6 +62,13 @@ public struct PathNormalizer {
             default: t[i] = 0
             }
         }
+        return t
+    }()
+    /// tableA and tableB interleaved (16-byte aligned pairs) for the inner loop: one 16-byte load.
+    @usableFromInline nonisolated(unsafe) static let tableAB: UnsafeMutablePointer<UInt64> = {
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: 512 * 8, alignment: 64)
+        let t = raw.bindMemory(to: UInt64.self, capacity: 512)
+        for i in 0..<256 { t[2 * i] = tableA[i]; t[2 * i + 1] = tableB[i] }
         return t
     }()
     @usableFromInline nonisolated(unsafe) static let tableB: UnsafeMutablePointer<UInt64> = {
@@ -126,7 +135,7 @@ public struct PathNormalizer {
             scratch = Scratch(capacity: max(bound, scratch.capacity))
         }
         let dst = scratch.ptr
-        let len = Self.run(path, dst, tA, tB)
+        let len = Self.run(path, dst, tA, tB, tAB)
         out.removeAll(keepingCapacity: true)
         out.append(contentsOf: UnsafeBufferPointer(start: dst, count: len))
         return Self.hash(UnsafeRawBufferPointer(start: dst, count: len))
@@ -172,7 +181,8 @@ public struct PathNormalizer {
     /// One pass over the path; returns the number of bytes written to `dst`.
     @usableFromInline
     static func run(_ path: Bytes, _ dst: UnsafeMutablePointer<UInt8>,
-                    _ tA: UnsafeMutablePointer<UInt64>, _ tB: UnsafeMutablePointer<UInt64>) -> Int {
+                    _ tA: UnsafeMutablePointer<UInt64>, _ tB: UnsafeMutablePointer<UInt64>,
+                    _ tAB: UnsafeMutablePointer<UInt64>) -> Int {
         var o = 1
         dst[0] = UInt8(ascii: "/")
         let n = path.count
@@ -208,16 +218,16 @@ public struct PathNormalizer {
         while i < n {
             // Tight loop over regular bytes: two table loads, two adds, one store per byte.
             do {
-                var a = ca, b = cb, oo = o, ii = i
+                var acc = SIMD2<UInt64>(ca, cb), oo = o, ii = i
                 while ii < n {
                     let x = src[ii]
-                    let ex = tB[Int(x)]
-                    if ex >> 60 != 0 { break }
-                    a &+= tA[Int(x)]; b &+= ex
+                    let pair = UnsafeRawPointer(tAB + 2 &* Int(x)).load(as: SIMD2<UInt64>.self)
+                    if pair[1] >> 60 != 0 { break }
+                    acc &+= pair
                     dst[oo] = x
                     oo &+= 1; ii &+= 1
                 }
-                ca = a; cb = b; o = oo; i = ii
+                ca = acc[0]; cb = acc[1]; o = oo; i = ii
             }
             if i >= n { break }
             var byte = src[i]

@@ -175,6 +175,17 @@ final class Node {
 
 enum Shape { case structural, idLike, word }
 
+/// A traffic-profile category: calls ending here with a method (`terminal`), or going to a child
+/// word (`{}` for any value child), per suffix variant. Strings are shared, not built, per key.
+struct ProfileKey: Hashable, Comparable {
+    let terminal: Bool
+    let suffix: String
+    let name: String
+    static func < (a: ProfileKey, b: ProfileKey) -> Bool {
+        (a.terminal ? 0 : 1, a.suffix, a.name) < (b.terminal ? 0 : 1, b.suffix, b.name)
+    }
+}
+
 struct Engine {
     let threshold: Int
     let debug = ProcessInfo.processInfo.environment["APICENSUS_TEMPLATE_DEBUG"] != nil
@@ -235,11 +246,11 @@ struct Engine {
         }
         // digits and dots only (`1.2`, `10.0.0.1`)
         if u.allSatisfy({ isDigit($0) || $0 == 46 }) && u.contains(where: isDigit) { return true }
-        let seps: Set<UInt8> = [45, 95, 46, 126, 43, 64, 58]
+        func isSep(_ c: UInt8) -> Bool { c == 45 || c == 95 || c == 46 || c == 126 || c == 43 || c == 64 || c == 58 }
         var chunks: [ArraySlice<UInt8>] = []
         var start = 0
         for i in 0...u.count {
-            if i == u.count || seps.contains(u[i]) {
+            if i == u.count || isSep(u[i]) {
                 if i > start { chunks.append(u[start..<i]) }
                 start = i + 1
             }
@@ -252,7 +263,6 @@ struct Engine {
             var consonantRun = 0, maxConsonantRun = 0
             var letters = 0, vowelCount = 0, uppers = 0, lowers = 0
             let arr = Array(ch)
-            let vowels: Set<UInt8> = Set("aeiouyAEIOUY".utf8)
             for (i, c) in arr.enumerated() {
                 if i > 0 && isDigit(c) != isDigit(arr[i - 1]) { alternations += 1 }
                 if isUpper(c) {
@@ -263,7 +273,7 @@ struct Engine {
                 if isLower(c) { lowers += 1 }
                 if isLower(c) || isUpper(c) {
                     letters += 1
-                    if vowels.contains(c) { vowelCount += 1; consonantRun = 0 }
+                    if Engine.isVowel(c) { vowelCount += 1; consonantRun = 0 }
                     else {
                         consonantRun = (i > 0 && isUpper(c) && isLower(arr[i - 1])) ? 1 : consonantRun + 1
                         maxConsonantRun = max(maxConsonantRun, consonantRun)
@@ -285,6 +295,10 @@ struct Engine {
     }
 
     /// Country/currency-like codes: `US`, `GBR`, `usd`.
+    @inline(__always) static func isVowel(_ c: UInt8) -> Bool {
+        switch c | 0x20 { case 97, 101, 105, 111, 117, 121: return true; default: return false }
+    }
+
     static func isCode(_ stem: String) -> Bool {
         let u = Array(stem.utf8)
         return ((u.count == 2 || u.count == 3) && u.allSatisfy { $0 >= 65 && $0 <= 90 })
@@ -299,15 +313,16 @@ struct Engine {
         var childWords: Set<String> = []
         var terminalMethods: [String: UInt64] = [:]
         var terminalCalls: UInt64 = 0
-        var profile: [String: Double] = [:]
+        var profile: [ProfileKey: Double] = [:]
         init(_ s: String) { stem = s }
     }
 
     mutating func process(_ node: Node, depth: Int) {
         if node.children.count > 0 { decide(node, depth: depth) }
         let saved = path
-        for k in node.children.keys.sorted() {
-            path = saved + "/" + k
+        // Children are independent of each other: any order gives the same result.
+        for k in (debug ? node.children.keys.sorted() : Array(node.children.keys)) {
+            path = debug ? saved + "/" + k : saved
             process(node.children[k]!, depth: depth + 1)
         }
         path = saved
@@ -315,7 +330,8 @@ struct Engine {
 
     static func buildStems(_ node: Node) -> [String: Stem] {
         var stems: [String: Stem] = [:]
-        for seg in node.children.keys.sorted() {
+        var childCache: [String: (stem: String, word: Bool)] = [:]
+        for seg in node.children.keys {
             let (stem, suffix) = split(seg)
             let s = stems[stem] ?? { let x = Stem(stem); stems[stem] = x; return x }()
             let child = node.children[seg]!
@@ -324,15 +340,20 @@ struct Engine {
             for (m, c) in child.terminal {
                 s.terminalMethods[m, default: 0] &+= c
                 s.terminalCalls &+= c
-                s.profile["T\(suffix) \(m)", default: 0] += Double(c)
+                s.profile[ProfileKey(terminal: true, suffix: suffix, name: m), default: 0] += Double(c)
             }
             for (cseg, gc) in child.children {
-                let cstem = split(cseg).stem
-                let wordLike = !isTyped(cstem) && !isStructural(cstem, depth: 99) && !isIdLike(cstem) && !isCode(cstem)
-                if wordLike { s.childWords.insert(cstem) }
-                s.profile["C\(suffix) \(wordLike ? cstem : "{}")", default: 0] += Double(gc.total)
+                let info: (stem: String, word: Bool)
+                if let cached = childCache[cseg] { info = cached } else {
+                    let cstem = split(cseg).stem
+                    info = (cstem, !isTyped(cstem) && !isStructural(cstem, depth: 99) && !isIdLike(cstem) && !isCode(cstem))
+                    childCache[cseg] = info
+                }
+                if info.word { s.childWords.insert(info.stem) }
+                s.profile[ProfileKey(terminal: false, suffix: suffix, name: info.word ? info.stem : "{}"), default: 0] += Double(gc.total)
             }
         }
+        for s in stems.values where s.variants.count > 1 { s.variants.sort { $0.seg < $1.seg } }
         return stems
     }
 
@@ -465,9 +486,10 @@ struct Engine {
         var distinct = Set<String>()
         for _ in 0..<2 {
             let members = values.filter { !distinct.contains($0.stem) }
+            let memberIDs = Set(members.map { ObjectIdentifier($0) })
             let sortedCalls = members.map(\.calls).sorted()
             let cap = Double(max(1, sortedCalls.isEmpty ? 1 : sortedCalls[sortedCalls.count / 2]))
-            var pool: [String: Double] = [:]
+            var pool: [ProfileKey: Double] = [:]
             var poolTotal = 0.0
             for m in members {
                 let c = Double(m.calls)
@@ -478,15 +500,14 @@ struct Engine {
             for k in pool.keys.sorted() { poolTotal += pool[k]! }
             var next = Set<String>()
             for s in words where s.calls >= 10 {
-                var keys = Set(pool.keys); keys.formUnion(s.profile.keys)
-                let kCount = Double(keys.count)
+                let kCount = Double(pool.count + s.profile.keys.filter { pool[$0] == nil }.count)
                 let c = s.profile.values.reduce(0, +)
                 if c <= 0 { continue }
                 var g = 0.0
                 for k in s.profile.keys.sorted() {
                     let o = s.profile[k]!
                     if o <= 0 { continue }
-                    let own = members.contains(where: { $0 === s }) ? o * min(Double(s.calls), cap) / Double(s.calls) : 0
+                    let own = memberIDs.contains(ObjectIdentifier(s)) ? o * min(Double(s.calls), cap) / Double(s.calls) : 0
                     let pk = (pool[k, default: 0] - own + 0.5) / (poolTotal - min(Double(s.calls), cap) * (own > 0 ? 1 : 0) + 0.5 * kCount)
                     g += 2 * o * log(o / (c * max(pk, 1e-12)))
                 }
@@ -512,7 +533,7 @@ struct Engine {
         let u = Array(stem.utf8)
         if u.contains(where: { $0 >= 48 && $0 <= 57 }) { return true }
         let letters = u.filter { ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) }
-        let vowels = letters.filter { "aeiouyAEIOUY".utf8.contains($0) }
+        let vowels = letters.filter(Engine.isVowel)
         return letters.count >= 6 && Double(vowels.count) < 0.25 * Double(letters.count)
     }
 
