@@ -129,16 +129,10 @@ public struct PathNormalizer {
     /// Writes the typed path into `out` (cleared first, capacity reused) and returns its 64-bit hash.
     @discardableResult
     public mutating func normalize(_ path: Bytes, into out: inout [UInt8]) -> UInt64 {
-        let bound = path.count * 5 + 16
-        // A copied normalizer shares the scratch: take a private one before writing (rare).
-        if !isKnownUniquelyReferenced(&scratch) || scratch.capacity < bound {
-            scratch = Scratch(capacity: max(bound, scratch.capacity))
-        }
-        let dst = scratch.ptr
-        let len = Self.run(path, dst, tA, tB, tAB)
+        let (typed, hash) = normalizedView(path)
         out.removeAll(keepingCapacity: true)
-        out.append(contentsOf: UnsafeBufferPointer(start: dst, count: len))
-        return Self.hash(UnsafeRawBufferPointer(start: dst, count: len))
+        out.append(contentsOf: typed)
+        return hash
     }
 
     /// The typed path as a view into the normalizer's scratch (valid until the next call) and its
@@ -146,11 +140,12 @@ public struct PathNormalizer {
     @inline(__always)
     public mutating func normalizedView(_ path: Bytes) -> (typed: Bytes, hash: UInt64) {
         let bound = path.count * 5 + 16
+        // A copied normalizer shares the scratch: take a private one before writing (rare).
         if !isKnownUniquelyReferenced(&scratch) || scratch.capacity < bound {
             scratch = Scratch(capacity: max(bound, scratch.capacity))
         }
         let dst = scratch.ptr
-        let len = Self.run(path, dst, tA, tB)
+        let len = Self.run(path, dst, tA, tB, tAB)
         return (Bytes(start: dst, count: len), Self.hash(UnsafeRawBufferPointer(start: dst, count: len)))
     }
 

@@ -60,7 +60,9 @@ import Foundation
 //     evidence that it is a value: it looks generated (a digit, few vowels), it shares the values'
 //     naming convention (P5 family of ≥ 3), or its traffic profile is consistent with the values'
 //     (G-test) AND it has their structure (`prebuilt-invoice` has `analyzeResults` below it like
-//     custom model ids) or their ≥ 3-method mix (`/proxy/metrics` takes every method);
+//     custom model ids) or their ≥ 3-method mix (`/proxy/metrics` takes every method); a stem with
+//     under 10 calls cannot be tested, and then the values' structure alone folds it (a rarely used
+//     bucket `heidi` has `objects/{hex}` below it like every other bucket);
 //  F3 otherwise (a population of word-like values: user names, namespaces) word-like stems fold
 //     unless their traffic profile (terminal calls per method and calls per child word, per suffix)
 //     differs significantly from the pooled profile of the values: G = 2·Σ o·ln(o/e) > 25 + 2·(k−1)
@@ -453,8 +455,13 @@ struct Engine {
                     let sharedKids = w.childWords.filter { (df[$0] ?? 0) >= 2 }.count
                     let structural = structFor && !w.childWords.isEmpty && sharedKids * 2 >= w.childWords.count
                     let methods = w.terminalMethods.filter { Double($0.value) >= 0.05 * Double(max(w.terminalCalls, 1)) }.count
+                    // Below 10 calls the profile cannot be tested; then the values' structure alone
+                    // decides (a rarely used bucket named `heidi` has `objects/{hex}` below it like
+                    // every other bucket), as a leaf word has no structure to share.
                     let consistent = w.calls >= 10 && !distinct.contains(w.stem)
-                    if Engine.weakRandom(w.stem) || inAffixFamily(w) || (consistent && (structural || methods >= 3)) {
+                    let untestable = w.calls < 10
+                    if Engine.weakRandom(w.stem) || inAffixFamily(w) || (consistent && (structural || methods >= 3))
+                        || (untestable && structural) {
                         fold.append(w)
                     }
                     continue
