@@ -29,7 +29,13 @@ public struct CallAggregator {
 
     /// Parses every line of `chunk` (complete lines; the last may lack its `\n`).
     /// Returns the number of lines seen, which the caller adds to its own line position.
+    // Callers live in other modules, where this generic function would run unspecialised, calling
+    // the parser through its protocol witness once per line. Specialised copies for the formats
+    // keep the per-line parse a direct (inlinable) call.
     @discardableResult
+    @_specialize(exported: true, where P == CombinedLogParser)
+    @_specialize(exported: true, where P == JSONLinesParser)
+    @_specialize(exported: true, where P == UnrecognisedFormatParser)
     public mutating func consume<P: LineParser>(chunk: Bytes, input: Int, chunkIndex: Int, firstLine: Int,
                                        startOffset: Int64, parser: inout P) -> Int {
         guard let base = chunk.baseAddress, chunk.count > 0 else { return 0 }

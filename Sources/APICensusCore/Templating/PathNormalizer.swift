@@ -386,19 +386,35 @@ public struct PathNormalizer {
     public static func isVersionBytes(_ u: UnsafeBufferPointer<UInt8>) -> Bool {
         let n = u.count
         if n < 2 || (u[0] != UInt8(ascii: "v") && u[0] != UInt8(ascii: "V")) { return false }
-        var k = 1
-        func digits() -> Int { let st = k; while k < n && u[k] >= 48 && u[k] <= 57 { k += 1 }; return k - st }
-        if digits() == 0 { return false }
-        @inline(__always) func word(_ w: StaticString) -> Bool {
-            let c = w.utf8CodeUnitCount
-            if k + c > n { return false }
-            for j in 0..<c where u[k + j] != w.utf8Start[j] { return false }
-            k += c
-            return true
+        // Plain index arithmetic rather than nested functions capturing `k`: a captured `var` is
+        // boxed and every access to it costs a dynamic exclusivity check, once per path segment.
+        var k = skipDigits(u, from: 1)
+        if k == 1 { return false }
+        if let end = matchWord(u, at: k, "alpha") ?? matchWord(u, at: k, "beta") ?? matchWord(u, at: k, "rc") {
+            k = skipDigits(u, from: end)
         }
-        if word("alpha") || word("beta") || word("rc") { _ = digits() }
-        while k < n && u[k] == UInt8(ascii: ".") { k += 1; if digits() == 0 { return false } }
+        while k < n && u[k] == UInt8(ascii: ".") {
+            let next = skipDigits(u, from: k + 1)
+            if next == k + 1 { return false }
+            k = next
+        }
         return k == n
+    }
+
+    /// The index after `word` when `u` has it at `k`.
+    @inline(__always)
+    static func matchWord(_ u: UnsafeBufferPointer<UInt8>, at k: Int, _ word: StaticString) -> Int? {
+        let c = word.utf8CodeUnitCount
+        guard k + c <= u.count else { return nil }
+        for j in 0..<c where u[k + j] != word.utf8Start[j] { return nil }
+        return k + c
+    }
+
+    @inline(__always)
+    static func skipDigits(_ u: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        var k = start
+        while k < u.count && u[k] >= 48 && u[k] <= 57 { k += 1 }
+        return k
     }
 
     /// wyhash-style 64-bit hash over 8-byte words.
