@@ -21,8 +21,9 @@ struct BatchCommand: ParsableCommand {
             trailing fields such as $request_time), json (one object per line, NGINX JSON names by \
             default; see --field-map).
 
-            Exit codes: 0 success; 1 fatal error; 2 usage error; 3 report written but some input could \
-            not be read completely (unreadable file, corrupt or truncated gzip: see input.errors).
+            Exit codes: 0 success; 1 fatal error (no report); 2 usage error; 3 report written but some \
+            input could not be read completely or at all (unreadable file, corrupt or truncated gzip, \
+            format not recognised: see input.errors).
             """
     )
 
@@ -79,8 +80,21 @@ struct BatchCommand: ParsableCommand {
                                         threads: threads ?? Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
         if let fieldMap { config.fieldMap = try FieldMap(parsing: fieldMap) }
         config.aggregation.maxLineLength = maxLineLength
-        let result = BatchRunner.run(config, progress: progress ? ProgressReporter.forTerminal() : nil) { message in
-            StandardError.print(message)
+        // Fail before the work, not after it, when the report cannot be written.
+        let outputDescriptor = try Self.openOutput(output)
+        defer { if output != nil { close(outputDescriptor) } }
+        let result = BatchRunner.run(config, progress: progress ? ProgressReporter.forTerminal() : nil)
+        // Input problems, with the line each input had reached (known once every range is counted).
+        for problem in result.state.problems {
+            let path = problem.input < result.inputs.count ? result.inputs[problem.input].path : "?"
+            var where_ = ""
+            if let offset = problem.byteOffset {
+                let isGzip = problem.kind == "corrupt_gzip" || problem.kind == "truncated_gzip"
+                where_ += isGzip ? " at compressed byte offset \(offset)" : " at byte offset \(offset)"
+            }
+            if let line = problem.lastLine.map({ result.state.lineNumber(of: $0) }) { where_ += ", after line \(line)" }
+            let kept = problem.kind == "unreadable" ? "" : "; everything read before it is in the report"
+            StandardError.print("apicensus: \(path): \(problem.kind.replacing("_", with: " "))\(where_): \(problem.message)\(kept)")
         }
         var options = ReportOptions()
         options.collapseThreshold = collapseThreshold
@@ -88,7 +102,7 @@ struct BatchCommand: ParsableCommand {
         if timestamp { options.generatedAtMillis = Self.nowMillis() }
         let report = ReportBuilder.report(state: result.state, inputs: result.inputs, options: options)
         let text = report.serialized(indent: compact ? nil : 2) + "\n"
-        try Self.write(text, to: output)
+        try Self.write(text, to: outputDescriptor)
         let rejected = result.state.rejectedByReason.values.reduce(0, +)
         if rejected > 0 {
             StandardError.print("apicensus: \(rejected) line(s) rejected; see input.rejected_by_reason and input.rejected_samples")
@@ -102,12 +116,18 @@ struct BatchCommand: ParsableCommand {
         return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
     }
 
-    static func write(_ text: String, to path: String?) throws {
-        let descriptor = path.map { open($0, O_WRONLY | O_CREAT | O_TRUNC, 0o644) } ?? STDOUT_FILENO
+    /// stdout, or the output file opened for writing; exits 1 with a message when it cannot be.
+    static func openOutput(_ path: String?) throws -> Int32 {
+        guard let path else { return STDOUT_FILENO }
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard descriptor >= 0 else {
-            throw ValidationError("cannot write \(path!): \(String(cString: strerror(errno)))")
+            StandardError.print("apicensus: cannot write the report to \(path): \(String(cString: strerror(errno)))")
+            throw ExitCode(1)
         }
-        defer { if path != nil { close(descriptor) } }
+        return descriptor
+    }
+
+    static func write(_ text: String, to descriptor: Int32) throws {
         var bytes = Array(text.utf8)
         var written = 0
         while written < bytes.count {

@@ -129,3 +129,46 @@ extension BatchCLITests {
         #expect(bad.stderr.contains("nosuchfield"))
     }
 }
+
+extension BatchCLITests {
+    @Test func failedPathsDoNotDependOnArgumentOrder() throws {
+        try generate("ok.log", lines: 100, seed: 1)
+        let a = try CLI.run(["batch", path("nope_b"), path("ok.log"), path("nope_a")])
+        let b = try CLI.run(["batch", path("nope_a"), path("nope_b"), path("ok.log")])
+        #expect(a.status == 3 && b.status == 3)
+        #expect(a.stdout == b.stdout)
+        #expect(a.stderr.contains("nope_a: unreadable"))
+    }
+
+    @Test func unwritableOutputExitsOneBeforeWorking() throws {
+        try generate("ok.log", lines: 10, seed: 1)
+        let r = try CLI.run(["batch", "-o", path("no/such/dir/report.json"), path("ok.log")])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("cannot write the report"))
+    }
+
+    @Test func namedPipeIsReadAsAStream() throws {
+        try generate("ok.log", lines: 400, seed: 2)
+        let fifo = path("fifo")
+        #expect(try CLI.shell("mkfifo '\(fifo)'") == 0)
+        // The writer blocks until apicensus opens the pipe, so it runs beside it.
+        let writer = Process()
+        writer.executableURL = URL(fileURLWithPath: "/bin/sh")
+        writer.arguments = ["-c", "cat '\(path("ok.log"))' > '\(fifo)'"]
+        try writer.run()
+        let r = try CLI.run(["batch", fifo])
+        writer.waitUntilExit()
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect((r.json["input"] as! [String: Any])["parsed"] as? Int == 400)
+    }
+
+    @Test func aLongFirstLineDoesNotHideTheFormat() throws {
+        let good = "10.0.0.1 - - [10/Oct/2023:08:32:31 +0000] \"GET /v1/items/42 HTTP/1.1\" 200 12 \"-\" \"curl/8\"\n"
+        let long = "10.0.0.1 - - [10/Oct/2023:08:32:31 +0000] \"GET /" + String(repeating: "a", count: 70_000) + " HTTP/1.1\" 200 1 \"-\" \"-\"\n"
+        try write("longfirst.log", long + String(repeating: good, count: 5))
+        let r = try CLI.run(["batch", path("longfirst.log")])
+        #expect(r.status == 0, "\(r.stderr)")
+        let input = r.json["input"] as! [String: Any]
+        #expect(input["parsed"] as? Int == 6)
+    }
+}

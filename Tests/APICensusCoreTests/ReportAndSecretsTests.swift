@@ -148,3 +148,64 @@ func withBytes<T>(_ s: String, _ body: (Bytes) -> T) -> T {
         #expect(sample.location.byteOffset == 300 + Int64(good.utf8.count))
     }
 }
+
+@Suite struct SecretsReviewTests {
+    @Test func userInfoAfterARedactedTokenDoesNotCrashOrLeak() {
+        let a = Redactor.redact("x//abcdefghijklmnopqrstuvwxyz1234@h")
+        #expect(!a.contains("abcdefghijklmnop"))
+        let b = Redactor.redact("junk http://alice:p\u{e4}ss@host/x")
+        #expect(!b.contains("alice") && b.contains("http://[REDACTED]@host/x"))
+    }
+
+    @Test func quotedAndJSONValuesAreMasked() {
+        let a = Redactor.redact(#"form password="hunter2" next"#)
+        #expect(!a.contains("hunter2") && a.contains(#"password="[REDACTED]""#))
+        let b = Redactor.redact(#"{"password":"hunter2","session": "s3cr3t","n":1}"#)
+        #expect(!b.contains("hunter2") && !b.contains("s3cr3t"))
+        #expect(b.contains(#""password":"[REDACTED]""#))
+    }
+
+    @Test func clfUserAndShortKeysAreMasked() {
+        let a = Redactor.redact(#"1.2.3.4 - bob.smith [10/Oct/2023:99:99:99 +0000] "GET /?k=AKIAIOSFODNN7EXAMPLE HTTP/1.1" 200 1"#)
+        #expect(!a.contains("bob.smith") && !a.contains("AKIAIOSFODNN7EXAMPLE"))
+        #expect(a.hasPrefix("1.2.3.4 - [REDACTED] [10/Oct/2023"))
+        let b = Redactor.redact("id AKIAIOSFODNN7EXAMPLE1 here")
+        #expect(!b.contains("AKIAIOSFODNN7EXAMPLE1"))
+        #expect(Redactor.redact(#"1.2.3.4 - - [10/Oct/2023:08:32:31 +0000] "GET / HTTP/1.1" 200 1"#).contains(" - - ["))
+    }
+
+    @Test func valuesInsidePathsAreCut() {
+        let values = PathValues()
+        for (path, expected) in [("/shop/cart;jsessionid=s3cr3tSess", "/shop/cart"),
+                                 ("/download/report.pdf;token=hunter2/next", "/download/report.pdf/next"),
+                                 ("/x%3Fapi_key%3Dhunter2", "/x"), ("/a/key%3dvalue/b", "/a/key/b"),
+                                 ("/plain%20space", "/plain%20space")] {
+            withBytes(path) { #expect(values.strip($0).text == expected, "\(path)") }
+        }
+        withBytes("/a/b") { #expect(!PathValues.mayCarryValues($0)) }
+    }
+
+    @Test func userInfoWithASlashIsNotTakenForTheHost() {
+        withBytes("http://alice:pa/ss@host/x") { #expect(RequestTarget.split($0, isConnect: false)?.host.count == 0) }
+        withBytes("http://[::1]:8080/x") { #expect(RequestTarget.split($0, isConnect: false)?.host.text == "[::1]:8080") }
+    }
+
+    @Test func bareQueryValuesAreNotNames() {
+        withBytes("hunter2pass") { #expect(QueryNames.safeName($0) == "{value}") }
+        withBytes("debug") { #expect(QueryNames.safeName($0) == "debug") }
+    }
+
+    @Test func secretsInPathsNeverReachTheReport() {
+        let lines = """
+        1.2.3.4 - - [10/Oct/2023:08:32:31 +0000] "GET /shop/cart;jsessionid=s3cr3tSess HTTP/1.1" 200 1 "-" "-"
+        1.2.3.4 - - [10/Oct/2023:08:32:31 +0000] "GET /x%3Fapi_key%3Dhunter2 HTTP/1.1" 200 1 "-" "-"
+        1.2.3.4 - - [10/Oct/2023:08:32:31 +0000] "GET /x?hunter2pass HTTP/1.1" 200 1 "-" "-"
+
+        """
+        var aggregator = CallAggregator()
+        var parser = CombinedLogParser(format: .combined)
+        withBytes(lines) { _ = aggregator.consume(chunk: $0, input: 0, chunkIndex: 0, firstLine: 0, startOffset: 0, parser: &parser) }
+        let report = ReportBuilder.report(state: aggregator.snapshot(), inputs: [], options: ReportOptions()).serialized()
+        for secret in ["s3cr3tSess", "hunter2", "jsessionid"] { #expect(!report.contains(secret), "\(secret)") }
+    }
+}

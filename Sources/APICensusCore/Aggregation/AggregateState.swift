@@ -73,11 +73,12 @@ public struct AggregateState: Sendable, Equatable {
     }
 
     /// 1-based line number of a location, once all chunks of its input have been counted.
+    /// `lineInChunk` -1 names the last line before the chunk (where a stream failed).
     public func lineNumber(of location: LineLocation) -> UInt64 {
         var before: UInt64 = 0
         for (key, lines) in chunkLines where key.input == location.input && key.chunk < location.chunk {
             before += lines
         }
-        return before + UInt64(location.lineInChunk) + 1
+        return UInt64(max(0, Int(before) + location.lineInChunk + 1))
     }
 }

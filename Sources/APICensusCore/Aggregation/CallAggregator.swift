@@ -21,6 +21,7 @@ public struct CallAggregator {
     private var state = AggregateState()
     private var normalizer = PathNormalizer()
     private var prefix: [UInt8] = []
+    private var pathValues = PathValues()
 
     public init(options: AggregationOptions = AggregationOptions()) {
         self.options = options
@@ -124,7 +125,8 @@ public struct CallAggregator {
         let pathHash: UInt64
         switch target.form {
         case .origin, .absolute:
-            (typed, pathHash) = normalizer.normalizedView(target.path)
+            let path = PathValues.mayCarryValues(target.path) ? pathValues.strip(target.path) : target.path
+            (typed, pathHash) = normalizer.normalizedView(path)
         case .asterisk:
             typed = CallAggregator.asterisk
             pathHash = 0x2A

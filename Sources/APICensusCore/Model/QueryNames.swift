@@ -29,7 +29,9 @@ public enum QueryNames {
             }
         }
         if letters == 0 { return "{value}" }
-        if name.count >= 16 && digits > 0 { return "{value}" }
+        // Parameter names are words; a long run with digits (`hunter2pass`, a token sent as a bare
+        // query) is a value.
+        if name.count >= 8 && digits > 0 { return "{value}" }
         if other > 0 || name.count > 64 { return "{value}" }
         return String(decoding: name, as: UTF8.self)
     }

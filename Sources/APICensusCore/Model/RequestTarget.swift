@@ -46,13 +46,25 @@ public struct RequestTarget {
             if b == UInt8(ascii: "@") { authorityStart = j + 1 }  // drop user-info
             j += 1
         }
-        let host = Bytes(rebasing: target[authorityStart..<j])
+        var host = Bytes(rebasing: target[authorityStart..<j])
+        if !isHostAndPort(host) { host = .none }  // `alice:pa/ss@host`: user-info, not a host
         if j == n || target[j] != UInt8(ascii: "/") {
             var result = splitPathAndQuery(target, from: j, form: .absolute, host: host)
             result.path = slash
             return result
         }
         return splitPathAndQuery(target, from: j, form: .absolute, host: host)
+    }
+
+    /// `host`, `host:port`, `[v6]:port`: a `:` must be followed by digits only.
+    static func isHostAndPort(_ authority: Bytes) -> Bool {
+        var colon: Int?
+        for i in 0..<authority.count where authority[i] == UInt8(ascii: ":") || authority[i] == UInt8(ascii: "]") {
+            colon = authority[i] == UInt8(ascii: ":") ? i : nil
+        }
+        guard let colon else { return true }
+        for i in (colon + 1)..<authority.count where authority[i] < 48 || authority[i] > 57 { return false }
+        return true
     }
 
     @inline(__always)

@@ -119,12 +119,15 @@ public enum Timestamps {
             }
         }
         guard i == p.count else { return nil }
+        let millis: Int64
         switch wholeDigits {
-        case ...12: return whole * 1000 + fractionMillis
-        case 13...15: return whole
-        case 16...18: return whole / 1000
-        default: return whole / 1_000_000
+        case ...12: millis = whole * 1000 + fractionMillis
+        case 13...15: millis = whole
+        case 16...18: millis = whole / 1000
+        default: millis = whole / 1_000_000
         }
+        // Up to the end of year 9999, like the other forms.
+        return millis < 253_402_300_800_000 ? millis : nil
     }
 
     /// Any of the forms above, tried cheapest-first by their shape.
@@ -170,7 +173,9 @@ public enum Timestamps {
     @inlinable
     static func compose(_ year: Int, _ month: Int, _ day: Int, _ hour: Int, _ minute: Int, _ second: Int,
                         _ millis: Int, _ offsetSeconds: Int) -> Int64? {
-        guard (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second <= 60 else { return nil }
+        // Years past 9999 are not log times (and would not fit the report's timestamp form).
+        guard (0...9999).contains(year), (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60,
+              second <= 60 else { return nil }
         let days = daysFromCivil(year: year, month: month, day: day)
         let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds
         return Int64(seconds) * 1000 + Int64(millis)

@@ -10,25 +10,52 @@ public enum Redactor {
     /// A printable, redacted rendering of a log line (or part of one).
     public static func redact(_ line: Bytes, limit: Int = sampleLimit) -> String {
         let cut = min(line.count, limit)
+        let user = clfUserField(line, cut: cut)
         var out: [UInt8] = []
         out.reserveCapacity(cut + 32)
+        // Output position just after the last `//` seen in this token: user-info starts there.
+        var authorityMark: Int?
         var i = 0
         while i < cut {
             let b = line[i]
-            // key=value: keep the key, drop the value (query strings, cookies, form bodies, headers).
-            if b == UInt8(ascii: "=") {
+            // The CLF user field (`host - bob [10/Oct/…`): a user name is never shown.
+            if let user, i == user.lowerBound {
+                out.append(contentsOf: mask.utf8)
+                i = user.upperBound
+                continue
+            }
+            if b == UInt8(ascii: " ") || b == UInt8(ascii: "\"") { authorityMark = nil }
+            if b == UInt8(ascii: "/"), i + 1 < cut, line[i + 1] == UInt8(ascii: "/") {
+                out.append(contentsOf: [b, b])
+                authorityMark = out.count
+                i += 2
+                continue
+            }
+            // key=value and JSON "key":"value": keep the key, drop the value (query strings,
+            // cookies, form bodies, headers, JSON fields), quoted or not.
+            if b == UInt8(ascii: "=") || (b == UInt8(ascii: ":") && i > 0 && line[i - 1] == UInt8(ascii: "\"")) {
                 out.append(b)
                 var j = i + 1
+                while j < cut, line[j] == UInt8(ascii: " ") { j += 1 }
+                if j < cut, line[j] == UInt8(ascii: "\"") {
+                    var k = j + 1
+                    while k < cut, line[k] != UInt8(ascii: "\"") { k += line[k] == UInt8(ascii: "\\") ? 2 : 1 }
+                    out.append(contentsOf: "\"\(mask)\"".utf8)
+                    i = min(k + 1, cut)
+                    continue
+                }
+                if b == UInt8(ascii: ":") { i += 1; continue }
                 while j < cut, !isValueTerminator(line[j]) { j += 1 }
                 if j > i + 1 { out.append(contentsOf: mask.utf8) }
                 i = j
                 continue
             }
             // scheme://user:pass@host → scheme://[REDACTED]@host
-            if b == UInt8(ascii: "@"), let start = userInfoStart(line, before: i) {
-                out.removeLast(i - start)
+            if b == UInt8(ascii: "@"), let mark = authorityMark {
+                out.removeSubrange(mark...)
                 out.append(contentsOf: mask.utf8)
                 out.append(b)
+                authorityMark = nil
                 i += 1
                 continue
             }
@@ -40,7 +67,7 @@ public enum Redactor {
                 i = skip.end
                 continue
             }
-            // Long token-like runs (API keys, JWTs, session ids).
+            // Long token-like runs (API keys such as AKIA…, JWTs, session ids).
             if isTokenByte(b), i == 0 || !isTokenByte(line[i - 1]) {
                 var j = i
                 var digits = 0, letters = 0
@@ -48,7 +75,7 @@ public enum Redactor {
                     if line[j] >= 48 && line[j] <= 57 { digits += 1 } else if line[j] != UInt8(ascii: ".") { letters += 1 }
                     j += 1
                 }
-                if j - i >= 24 && digits > 0 && letters > 0 {
+                if j - i >= 16 && digits > 0 && letters > 0 {
                     out.append(contentsOf: mask.utf8)
                     i = j
                     continue
@@ -59,6 +86,19 @@ public enum Redactor {
         }
         if line.count > cut { out.append(contentsOf: "…".utf8) }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// In a CLF-shaped line (`client ident user [time] …`), the byte range of the user field when it
+    /// is not `-`: the token just before the first ` [`.
+    static func clfUserField(_ line: Bytes, cut: Int) -> Range<Int>? {
+        var i = 1
+        while i + 1 < cut, !(line[i] == UInt8(ascii: "[") && line[i - 1] == UInt8(ascii: " ")) { i += 1 }
+        guard i + 1 < cut else { return nil }
+        let end = i - 1
+        var start = end
+        while start > 0, line[start - 1] != UInt8(ascii: " ") { start -= 1 }
+        guard start < end, !(end - start == 1 && line[start] == UInt8(ascii: "-")) else { return nil }
+        return start..<end
     }
 
     public static func redact(_ text: String, limit: Int = sampleLimit) -> String {
@@ -74,20 +114,6 @@ public enum Redactor {
     static func isTokenByte(_ b: UInt8) -> Bool {
         (b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122)
             || b == UInt8(ascii: "-") || b == UInt8(ascii: "_") || b == UInt8(ascii: "+") || b == UInt8(ascii: "/")
-    }
-
-    /// If `line[at]` is the `@` of `scheme://userinfo@`, the index where the user-info starts.
-    static func userInfoStart(_ line: Bytes, before at: Int) -> Int? {
-        var k = at - 1
-        while k >= 2 {
-            let c = line[k]
-            if c == UInt8(ascii: "/") {
-                return line[k - 1] == UInt8(ascii: "/") && k + 1 < at ? k + 1 : nil
-            }
-            if c == UInt8(ascii: " ") || c == UInt8(ascii: "\"") { return nil }
-            k -= 1
-        }
-        return nil
     }
 
     static let schemes: [[UInt8]] = ["bearer ", "basic ", "digest ", "token ", "apikey "].map { Array($0.utf8) }

@@ -131,7 +131,8 @@ public final class LineChunker {
         self.init(source: reader, maxLineLength: maxLineLength, bufferSize: bufferSize, acquire: nil)
     }
 
-    init(source: any ByteSource, maxLineLength: Int, bufferSize: Int, acquire: (() -> ChunkBuffer?)?) {
+    init(source: any ByteSource, maxLineLength: Int, bufferSize: Int, acquire: (() -> ChunkBuffer?)?,
+         reusing buffer: ChunkBuffer? = nil) {
         precondition(maxLineLength >= 1 && maxLineLength < (1 << 40), "maxLineLength out of range")
         self.source = source
         self.maxLineLength = maxLineLength
@@ -139,8 +140,14 @@ public final class LineChunker {
         self.acquire = acquire
         self.frontOffset = source.startOffset
         if acquire == nil {
-            current = ChunkBuffer(capacity: bufferCapacity)
+            precondition(buffer == nil || buffer!.capacity == bufferCapacity, "a reused buffer must have the chunker's capacity")
+            current = buffer ?? ChunkBuffer(capacity: bufferCapacity)
         }
+    }
+
+    /// The capacity a chunker with these settings uses, for callers that keep a buffer to reuse.
+    static func capacity(maxLineLength: Int, bufferSize: Int = defaultBufferSize) -> Int {
+        Swift.max(bufferSize, maxLineLength + 1)
     }
 
     /// The next chunk, valid until the next call; nil at the end.

@@ -41,8 +41,9 @@ public enum BatchRunner {
     enum Job: Sendable {
         /// A line-aligned range of a plain file; `part` numbers the ranges of one input.
         case range(input: Int, path: String, range: Range<Int64>, part: Int, parts: Int, format: FormatChoice)
-        /// A sequential stream: gzip (inflated on its own thread) or stdin.
-        case stream(input: Int, path: String, format: FormatChoice)
+        /// A ticket to help read a sequential stream (gzip, inflated on its own thread, or stdin):
+        /// each worker that takes one parses chunks of it until it ends.
+        case stream(SharedStream, ticket: Int)
     }
 
     /// The parser to use for an input: decided before the work starts (regular files) or from the
@@ -54,56 +55,60 @@ public enum BatchRunner {
         case unknown
     }
 
-    public static func run(_ config: BatchConfiguration, progress: ProgressReporter? = nil,
-                           log: @escaping @Sendable (String) -> Void) -> BatchResult {
+    /// How much of a file is read to recognise its format: enough to get past a first line of up
+    /// to the line limit.
+    static func sampleSize(_ config: BatchConfiguration) -> Int { config.aggregation.maxLineLength + (64 << 10) }
+
+    public static func run(_ config: BatchConfiguration, progress: ProgressReporter? = nil) -> BatchResult {
         var inputs: [InputDescription] = []
         var jobs: [Job] = []
-        var planningProblems: [InputProblem] = []
-        let entries = InputExpansion.expand(config.paths)
-        var files: [InputFile] = []
-        var seen = Set<String>()
-        for entry in entries {
-            switch entry {
-            case .file(let f):
-                if seen.insert(f.path).inserted { files.append(f) }
-            case .failure(let error):
-                // Reported as an input of its own so the report names it.
-                let index = inputs.count
-                inputs.append(InputDescription(path: error.path, encoding: "plain", format: nil, formatConfidence: nil, sizeOnDisk: nil))
-                planningProblems.append(problem(from: error, input: index, lastLine: nil))
-                log("apicensus: \(error.description)")
-            }
+        var streams: [SharedStream] = []
+        // Every worker may join a stream, so a stream gets one ticket per worker.
+        let tickets = config.threads
+        func addStream(_ input: Int, _ path: String, _ choice: FormatChoice) {
+            let stream = SharedStream(input: input, path: path, choice: choice, tickets: tickets)
+            streams.append(stream)
+            for ticket in 0..<tickets { jobs.append(.stream(stream, ticket: ticket)) }
         }
-        // File order on the command line must not change the report: inputs are numbered by path.
-        files.sort { $0.path < $1.path }
-        let firstFileIndex = inputs.count
-        for (offset, file) in files.enumerated() {
-            let index = firstFileIndex + offset
+        var planningProblems: [InputProblem] = []
+        // The order of paths on the command line must not change the report: every input, failed
+        // ones included, is numbered by path.
+        let entries = InputExpansion.expand(config.paths).sorted { path(of: $0) < path(of: $1) }
+        let forced: FormatChoice? = config.format.map { .known($0) }
+        for entry in entries {
+            let index = inputs.count
+            guard case .file(let file) = entry else {
+                if case .failure(let error) = entry {
+                    inputs.append(InputDescription(path: error.path, encoding: "plain", format: nil, formatConfidence: nil, sizeOnDisk: nil))
+                    planningProblems.append(problem(from: error, input: index, lastLine: nil))
+                }
+                continue
+            }
             var description = InputDescription(path: file.path, encoding: "plain", format: config.format,
                                                formatConfidence: config.format == nil ? nil : 1, sizeOnDisk: file.size)
-            if file.isStdin {
-                jobs.append(.stream(input: index, path: file.path, format: config.format.map { .known($0) } ?? .detectFromStream))
-                inputs.append(description)
+            defer { inputs.append(description) }
+            // stdin, pipes and FIFOs can be read once only: no sampling, no splitting; the format
+            // is recognised from the stream's first chunk.
+            guard file.isRegularFile else {
+                addStream(index, file.path, forced ?? .detectFromStream)
                 continue
             }
             do {
                 let encoding = try InputEncoding.detect(path: file.path)
                 description.encoding = encoding.rawValue
-                var choice: FormatChoice = config.format.map { .known($0) } ?? .unknown
-                if config.format == nil {
-                    let sample = try SampleReader.firstBytes(path: file.path, limit: 64 << 10)
+                var choice = forced ?? .unknown
+                if forced == nil {
+                    let sample = try SampleReader.firstBytes(path: file.path, limit: sampleSize(config))
                     if let detection = sample.withUnsafeBufferPointer({ FormatDetector.detect(sample: $0, fieldMap: config.fieldMap) }) {
                         description.format = detection.format
                         description.formatConfidence = detection.confidence
                         choice = .known(detection.format)
                     } else if !sample.isEmpty {
-                        planningProblems.append(InputProblem(input: index, kind: "unknown_format",
-                            message: "no supported log format recognised in the first lines; use --format", byteOffset: 0, lastLine: nil))
-                        log("apicensus: \(file.path): no supported log format recognised in the first lines; use --format to force one")
+                        planningProblems.append(unrecognisedFormat(input: index))
                     }
                 }
                 if encoding == .gzip {
-                    jobs.append(.stream(input: index, path: file.path, format: choice))
+                    addStream(index, file.path, choice)
                 } else if let size = file.size, size > Int64(config.rangeSize) * 3 / 2 {
                     let ranges = try PlainFileSplitter.ranges(path: file.path, fileSize: size, targetRangeSize: config.rangeSize)
                     for (part, range) in ranges.enumerated() {
@@ -114,56 +119,72 @@ public enum BatchRunner {
                 }
             } catch {
                 planningProblems.append(problem(from: error, input: index, lastLine: nil))
-                log("apicensus: \(error.description)")
             }
-            inputs.append(description)
         }
-        progress?.start(totalDiskBytes: files.reduce(0) { $0 + ($1.size ?? 0) }, totalFiles: inputs.count)
+        let inputsWithWork = Set(jobs.map(\.input))
+        progress?.start(totalDiskBytes: inputs.reduce(0) { $0 + ($1.sizeOnDisk ?? 0) }, totalFiles: inputsWithWork.count)
 
         // Workers take jobs in order: streams first (they are the longest and cannot be split).
         let ordered = jobs.filter { if case .stream = $0 { return true } else { return false } }
             + jobs.filter { if case .range = $0 { return true } else { return false } }
         let work = JobQueue(jobs: ordered)
         let results = Mutex<[AggregateState]>([])
-        let detected = Mutex<[Int: FormatDetector.Detection]>([:])
         let workerCount = min(config.threads, max(ordered.count, 1))
         var threads: [pthread_t] = []
         for _ in 0..<workerCount {
             let thread = startThread {
-                let worker = Worker(config: config, progress: progress, log: log)
-                while let job = work.next() {
-                    if let d = worker.run(job) { detected.withLock { $0[d.input] = d.detection } }
-                }
+                let worker = Worker(config: config, progress: progress)
+                while let job = work.next() { worker.run(job) }
                 let state = worker.aggregator.snapshot()
                 results.withLock { $0.append(state) }
             }
             threads.append(thread)
         }
         for t in threads { pthread_join(t, nil) }
+        for stream in streams { stream.close() }
         progress?.finish()
 
         var merged = AggregateState()
         for index in inputs.indices { merged.files[index] = merged.files[index] ?? InputFileCounters() }
-        for p in planningProblems { merged.problems.append(p) }
-        merged.merge(AggregateState())  // sorts problems deterministically
+        merged.problems = planningProblems
         for state in results.withLock({ $0 }) { merged.merge(state) }
-        for (input, detection) in detected.withLock({ $0 }) {
-            inputs[input].format = detection.format
-            inputs[input].formatConfidence = detection.confidence
+        for stream in streams {
+            if let detection = stream.detection {
+                inputs[stream.input].format = detection.format
+                inputs[stream.input].formatConfidence = detection.confidence
+            }
         }
         return BatchResult(state: merged, inputs: inputs)
     }
 
     static func problem(from error: InputError, input: Int, lastLine: LineLocation?) -> InputProblem {
         let isGzip = error.kind == .corruptGzip || error.kind == .truncatedGzip
-        return InputProblem(input: input, kind: error.kind.reportName, message: error.description,
-                            byteOffset: isGzip ? error.compressedOffset : error.decompressedOffset, lastLine: lastLine)
+        return InputProblem(input: input, kind: error.kind.rawValue, message: error.message,
+                            byteOffset: error.kind == .unreadable ? nil : (isGzip ? error.compressedOffset : error.decompressedOffset),
+                            lastLine: lastLine)
+    }
+
+    static func unrecognisedFormat(input: Int) -> InputProblem {
+        InputProblem(input: input, kind: "unknown_format",
+                     message: "no supported log format recognised in the first lines; use --format to force one",
+                     byteOffset: 0, lastLine: nil)
+    }
+
+    static func path(of entry: InputEntry) -> String {
+        switch entry {
+        case .file(let f): return f.path
+        case .failure(let e): return e.path
+        }
     }
 }
 
-extension InputError.Kind {
-    /// The `kind` string of `input.errors` in the report.
-    var reportName: String { rawValue }
+extension BatchRunner.Job {
+    var input: Int {
+        switch self {
+        case .range(let input, _, _, _, _, _): return input
+        case .stream(let stream, _): return stream.input
+        }
+    }
 }
 
 /// Hands out jobs to workers, each exactly once.

@@ -1,26 +1,25 @@
 import APICensusCore
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// One worker thread's state: its aggregator, reused across the jobs it takes.
 final class Worker {
     let config: BatchConfiguration
     var aggregator: CallAggregator
     let progress: ProgressReporter?
-    let log: @Sendable (String) -> Void
 
-    init(config: BatchConfiguration, progress: ProgressReporter?, log: @escaping @Sendable (String) -> Void) {
+    private lazy var rangeBuffer = ChunkBuffer(capacity: LineChunker.capacity(maxLineLength: config.aggregation.maxLineLength))
+
+    init(config: BatchConfiguration, progress: ProgressReporter?) {
         self.config = config
         self.aggregator = CallAggregator(options: config.aggregation)
         self.progress = progress
-        self.log = log
     }
 
-    struct Detected {
-        var input: Int
-        var detection: FormatDetector.Detection
-    }
-
-    /// Runs one job; returns the format detected when the job had to detect it (stdin).
-    func run(_ job: BatchRunner.Job) -> Detected? {
+    /// Runs one job.
+    func run(_ job: BatchRunner.Job) {
         switch job {
         case .range(let input, let path, let range, let part, let parts, let choice):
             aggregator.registerInput(input)
@@ -36,11 +35,11 @@ final class Worker {
                 readRange(input: input, path: path, range: range, part: part, parser: &parser)
             }
             progress?.partDone(input: input, parts: parts)
-            return nil
-        case .stream(let input, let path, let choice):
-            aggregator.registerInput(input)
-            defer { progress?.partDone(input: input, parts: 1) }
-            return readStream(input: input, path: path, choice: choice)
+        case .stream(let stream, let ticket):
+            aggregator.registerInput(stream.input)
+            if ticket > 0 { yieldToInflater() }
+            readShared(stream)
+            progress?.partDone(input: stream.input, parts: stream.tickets)
         }
     }
 
@@ -48,7 +47,10 @@ final class Worker {
         var line = 0
         do {
             let reader = try PlainRangeReader(path: path, range: range)
-            let chunker = LineChunker(source: reader, maxLineLength: config.aggregation.maxLineLength)
+            // One buffer per worker for all its ranges: a fresh 4 MiB buffer per range costs page
+            // faults, and freed ones fragment the allocator until memory grows with the file.
+            let chunker = LineChunker(source: reader, maxLineLength: config.aggregation.maxLineLength,
+                                      bufferSize: LineChunker.defaultBufferSize, acquire: nil, reusing: rangeBuffer)
             while let chunk = try chunker.next() {
                 line += consume(chunk, input: input, part: part, firstLine: line, parser: &parser)
             }
@@ -57,60 +59,56 @@ final class Worker {
         }
     }
 
-    private func readStream(input: Int, path: String, choice: BatchRunner.FormatChoice) -> Detected? {
-        let pipe: ChunkPipe
-        do {
-            pipe = try ChunkPipe(path: path, maxLineLength: config.aggregation.maxLineLength)
-        } catch {
-            report(error, input: input, part: 0, line: 0)
-            return nil
-        }
-        defer {
-            pipe.cancel()
-            pipe.waitForProducer()
-        }
-        var line = 0
-        var detected: Detected?
-        do {
-            guard let first = try pipe.next() else { return nil }
-            var format: LogFormat?
-            switch choice {
-            case .known(let f): format = f
-            case .unknown: format = nil
-            case .detectFromStream:
-                if let d = FormatDetector.detect(sample: first.chunk.bytes, fieldMap: config.fieldMap) {
-                    format = d.format
-                    detected = Detected(input: input, detection: d)
-                } else {
-                    aggregator.recordProblem(InputProblem(input: input, kind: "unknown_format",
-                        message: "no supported log format recognised in the first lines; use --format", byteOffset: 0, lastLine: nil))
-                    log("apicensus: \(path): no supported log format recognised in the first lines; use --format to force one")
-                }
-            }
-            switch format {
-            case .jsonLines?:
-                var parser = JSONLinesParser(fieldMap: config.fieldMap)
-                try drain(pipe, first: first, input: input, line: &line, parser: &parser)
-            case let f?:
-                var parser = CombinedLogParser(format: f)
-                try drain(pipe, first: first, input: input, line: &line, parser: &parser)
-            case nil:
-                var parser = UnrecognisedFormatParser()
-                try drain(pipe, first: first, input: input, line: &line, parser: &parser)
-            }
-        } catch {
-            report(error, input: input, part: 0, line: line)
-        }
-        return detected
+    /// A worker that joins a stream as a second (third, …) parser runs at a lower priority from
+    /// then on: the thread inflating the stream is the critical path, and extra parsers should only
+    /// take the CPU time it leaves. (An unprivileged thread cannot raise its priority back; it does
+    /// not need to, as every thread of the run does the same kind of work.)
+    private var yielded = false
+    private func yieldToInflater() {
+        guard !yielded else { return }
+        yielded = true
+        // Linux's nice value is per thread (setpriority on the thread id); /proc/thread-self names
+        // this thread as "PID/task/TID" (gettid has no Swift import).
+        var link = [CChar](repeating: 0, count: 64)
+        let length = readlink("/proc/thread-self", &link, link.count - 1)
+        let threadID = length > 0 ? Int(String(decoding: link[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            .split(separator: "/").last ?? "") ?? -1 : -1
+        if threadID > 0 { _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), id_t(threadID), 10) }
     }
 
-    private func drain<P: LineParser>(_ pipe: ChunkPipe, first: PipedChunk, input: Int, line: inout Int, parser: inout P) throws(InputError) {
-        var current: PipedChunk? = first
-        while let piped = current {
-            line += consume(piped.chunk, input: input, part: 0, firstLine: line, parser: &parser)
-            pipe.release(piped)
-            current = try pipe.next()
+    /// Parses chunks of a shared stream until it ends; other workers may be pulling from it too.
+    private func readShared(_ stream: SharedStream) {
+        while true {
+            switch stream.next(maxLineLength: config.aggregation.maxLineLength, fieldMap: config.fieldMap) {
+            case .end:
+                return
+            case .failed(let error, let sequence):
+                // The line reached: every line of the chunks before the failing one.
+                let location = sequence.map { LineLocation(input: stream.input, chunk: $0, lineInChunk: -1, byteOffset: error.decompressedOffset) }
+                aggregator.recordProblem(BatchRunner.problem(from: error, input: stream.input, lastLine: location))
+                return
+            case .unrecognised(let piped):
+                aggregator.recordProblem(BatchRunner.unrecognisedFormat(input: stream.input))
+                parse(piped, of: stream, format: nil)
+            case .chunk(let piped, let format):
+                parse(piped, of: stream, format: format)
+            }
         }
+    }
+
+    private func parse(_ piped: PipedChunk, of stream: SharedStream, format: LogFormat?) {
+        switch format {
+        case .jsonLines?:
+            var parser = JSONLinesParser(fieldMap: config.fieldMap)
+            _ = consume(piped.chunk, input: stream.input, part: piped.sequence, firstLine: 0, parser: &parser)
+        case let f?:
+            var parser = CombinedLogParser(format: f)
+            _ = consume(piped.chunk, input: stream.input, part: piped.sequence, firstLine: 0, parser: &parser)
+        case nil:
+            var parser = UnrecognisedFormatParser()
+            _ = consume(piped.chunk, input: stream.input, part: piped.sequence, firstLine: 0, parser: &parser)
+        }
+        stream.release(piped)
     }
 
     private func consume<P: LineParser>(_ chunk: LineChunk, input: Int, part: Int, firstLine: Int, parser: inout P) -> Int {
@@ -129,6 +127,5 @@ final class Worker {
     private func report(_ error: InputError, input: Int, part: Int, line: Int) {
         let location = LineLocation(input: input, chunk: part, lineInChunk: max(line - 1, 0), byteOffset: error.decompressedOffset)
         aggregator.recordProblem(BatchRunner.problem(from: error, input: input, lastLine: line > 0 ? location : nil))
-        log("apicensus: \(error.description); everything read before it is in the report")
     }
 }

@@ -1,0 +1,99 @@
+import APICensusCore
+import Synchronization
+
+/// One sequential input (a gzip file, stdin) read by every worker that takes one of its tickets:
+/// the first taker opens the pipe, whose producer thread reads and inflates; the format is settled on
+/// the first chunk; then each worker pulls whole chunks and parses them on its own core. Chunk
+/// locations use the pipe's sequence numbers, so line numbers come out right whichever worker
+/// parsed which chunk.
+final class SharedStream: Sendable {
+    let input: Int
+    let path: String
+    let choice: BatchRunner.FormatChoice
+    let tickets: Int
+
+    private struct State: @unchecked Sendable {
+        var pipe: ChunkPipe?
+        var opened = false
+        var finished = false
+        var format: LogFormat?
+        var formatSettled = false
+        var detection: FormatDetector.Detection?
+        /// Sequence number after the last chunk handed out.
+        var nextSequence = 0
+    }
+
+    private let state = Mutex(State())
+
+    init(input: Int, path: String, choice: BatchRunner.FormatChoice, tickets: Int) {
+        self.input = input
+        self.path = path
+        self.choice = choice
+        self.tickets = tickets
+    }
+
+    /// What a worker gets from the stream.
+    enum Next {
+        case chunk(PipedChunk, format: LogFormat?)
+        /// The stream failed; the problem is to be recorded by the worker that got it (once).
+        case failed(InputError, linesBeforeSequence: Int?)
+        /// The format could not be recognised (reported once, with the first chunk still to parse).
+        case unrecognised(PipedChunk)
+        case end
+    }
+
+    /// The next chunk (blocking while the producer reads), in sequence order.
+    func next(maxLineLength: Int, fieldMap: FieldMap) -> Next {
+        state.withLock { s -> Next in
+            if s.finished { return .end }
+            if !s.opened {
+                s.opened = true
+                do throws(InputError) {
+                    s.pipe = try ChunkPipe(path: path, maxLineLength: maxLineLength, bufferCount: 4)
+                } catch {
+                    s.finished = true
+                    return .failed(error, linesBeforeSequence: nil)
+                }
+            }
+            guard let pipe = s.pipe else { return .end }
+            do throws(InputError) {
+                guard let piped = try pipe.next() else {
+                    s.finished = true
+                    return .end
+                }
+                s.nextSequence = piped.sequence + 1
+                // A chunk of nothing but too-long lines says nothing about the format: wait for one
+                // with lines in it.
+                if !s.formatSettled && piped.chunk.bytes.count > 0 {
+                    s.formatSettled = true
+                    switch choice {
+                    case .known(let f): s.format = f
+                    case .unknown: s.format = nil
+                    case .detectFromStream:
+                        s.detection = FormatDetector.detect(sample: piped.chunk.bytes, fieldMap: fieldMap)
+                        s.format = s.detection?.format
+                        if s.detection == nil { return .unrecognised(piped) }
+                    }
+                }
+                return .chunk(piped, format: s.format)
+            } catch {
+                s.finished = true
+                return .failed(error, linesBeforeSequence: s.nextSequence > 0 ? s.nextSequence : nil)
+            }
+        }
+    }
+
+    func release(_ piped: PipedChunk) {
+        state.withLock { $0.pipe }?.release(piped)
+    }
+
+    /// The format detected from the first chunk, when it had to be detected.
+    var detection: FormatDetector.Detection? { state.withLock { $0.detection } }
+
+    /// Stops the producer thread and waits for it (after every worker is done).
+    func close() {
+        guard let pipe = state.withLock({ $0.pipe }) else { return }
+        pipe.cancel()
+        pipe.waitForProducer()
+    }
+}
