@@ -20,12 +20,11 @@ public struct CallAggregator {
     private var table = RawEndpointTable()
     private var state = AggregateState()
     private var normalizer = PathNormalizer()
-    private var prefix: [UInt8] = []
+    private let prefix = PrefixScratch()
     private var pathValues = PathValues()
 
     public init(options: AggregationOptions = AggregationOptions()) {
         self.options = options
-        prefix.reserveCapacity(512)
     }
 
     /// Parses every line of `chunk` (complete lines; the last may lack its `\n`).
@@ -135,25 +134,51 @@ public struct CallAggregator {
             pathHash = 0xA7
         }
         let host = call.host.count > 0 ? call.host : (target.form == .authority ? .none : target.host)
-        // Key prefix: METHOD \0 host. Formats that log the path but not the method (some JSON logs)
-        // give "-": method unknown.
-        prefix.removeAll(keepingCapacity: true)
-        if call.method.count > 0 {
-            prefix.append(contentsOf: Bytes(rebasing: call.method.prefix(CallAggregator.maxMethodLength)))
+        // Key prefix: METHOD \0 host, written into a fixed buffer. Formats that log the path but not
+        // the method (some JSON logs) give "-": method unknown.
+        let methodLength = min(call.method.count, CallAggregator.maxMethodLength)
+        var length = 0
+        if methodLength > 0 {
+            prefix.pointer.update(from: call.method.baseAddress!, count: methodLength)
+            length = methodLength
         } else {
-            prefix.append(UInt8(ascii: "-"))
+            prefix.pointer[0] = UInt8(ascii: "-")
+            length = 1
         }
-        let methodLength = prefix.count
-        prefix.append(0)
-        HostName.appendNormalized(host, to: &prefix)
-        let index = prefix.withUnsafeBufferPointer { p -> Int in
-            let hash = ByteHash.combine(ByteHash.hash(p), pathHash)
-            return table.index(hash: hash, prefix: p, path: typed, methodLength: methodLength)
+        let methodEnd = length
+        prefix.pointer[length] = 0
+        length += 1
+        length += HostName.writeNormalized(host, to: prefix.pointer + length)
+        let key = Bytes(start: prefix.pointer, count: length)
+        // Consecutive lines mostly share method and host: reuse the prefix hash when the bytes match.
+        let prefixHash: UInt64
+        if length == prefix.lastLength, memcmp(prefix.last, prefix.pointer, length) == 0 {
+            prefixHash = prefix.lastHash
+        } else {
+            prefixHash = ByteHash.hash(key)
+            prefix.last.update(from: prefix.pointer, count: length)
+            prefix.lastLength = length
+            prefix.lastHash = prefixHash
         }
+        let index = table.index(hash: ByteHash.combine(prefixHash, pathHash), prefix: key, path: typed, methodLength: methodEnd)
         table.stats[index].record(call, query: target.hasQuery ? target.query : nil)
     }
 
     static let maxMethodLength = 32
+
+    /// Space for the key prefix (method, NUL, host: at most 32 + 1 + 255 bytes) and the last
+    /// prefix with its hash. Owned by one aggregator, used by one thread.
+    final class PrefixScratch {
+        static let capacity = 512
+        let pointer = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        let last = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        var lastLength = -1
+        var lastHash: UInt64 = 0
+        deinit {
+            pointer.deallocate()
+            last.deallocate()
+        }
+    }
     // Immutable after their one-time initialisation; shared read-only by all threads.
     nonisolated(unsafe) static let asterisk = staticBytes("*")
     nonisolated(unsafe) static let authority = staticBytes("{authority}")

@@ -41,11 +41,12 @@ public enum QueryNames {
 public enum HostName {
     public static let maxLength = 255
 
+    /// Writes the normalised host at `out` (room for `maxLength` bytes); returns its length.
     @inline(__always)
-    public static func appendNormalized(_ host: Bytes, to out: inout [UInt8]) {
+    public static func writeNormalized(_ host: Bytes, to out: UnsafeMutablePointer<UInt8>) -> Int {
         var n = min(host.count, maxLength)
-        guard n > 0 else { return }
-        // Strip ":80" / ":443" (not inside an IPv6 literal such as "[::1]:8080", whose port is kept).
+        guard n > 0 else { return 0 }
+        // Strip ":80" / ":443" (an IPv6 literal's other ports, "[::1]:8080", are kept).
         if n > 3, host[n - 3] == UInt8(ascii: ":"), host[n - 2] == UInt8(ascii: "8"), host[n - 1] == UInt8(ascii: "0") {
             n -= 3
         } else if n > 4, host[n - 4] == UInt8(ascii: ":"), host[n - 3] == UInt8(ascii: "4"),
@@ -53,13 +54,15 @@ public enum HostName {
             n -= 4
         }
         if n > 1, host[n - 1] == UInt8(ascii: ".") { n -= 1 }
-        if n == 1, host[0] == UInt8(ascii: "-") { return }
+        if n == 1, host[0] == UInt8(ascii: "-") { return 0 }
+        // Control bytes and quotes in a Host header are an attack or garbage, not a host name.
         for i in 0..<n {
             var b = host[i]
             if b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z") { b |= 0x20 }
-            // Control bytes and quotes in a Host header are an attack or garbage, not a host name.
             if b < 0x21 || b >= 0x7F || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") { b = UInt8(ascii: "_") }
-            out.append(b)
+            out[i] = b
         }
+        return n
     }
+
 }

@@ -76,18 +76,25 @@ public struct RequestTarget {
     @inline(__always)
     static func splitPathAndQuery(_ t: Bytes, from start: Int, form: Form, host: Bytes) -> RequestTarget {
         let n = t.count
-        var i = start
-        while i < n {
-            let b = t[i]
-            if b == UInt8(ascii: "?") || b == UInt8(ascii: "#") { break }
-            i += 1
+        let base = t.baseAddress!
+        // memchr rather than a byte loop: targets are scanned once per line.
+        let question = memchr(base + start, Int32(UInt8(ascii: "?")), n - start).map { UnsafePointer<UInt8>($0.assumingMemoryBound(to: UInt8.self)) - base } ?? n
+        let hash = memchr(base + start, Int32(UInt8(ascii: "#")), question - start).map { UnsafePointer<UInt8>($0.assumingMemoryBound(to: UInt8.self)) - base }
+        if let hash {
+            return RequestTarget(form: form, host: host, path: Bytes(rebasing: t[start..<hash]), query: .none, hasQuery: false)
         }
-        let path = Bytes(rebasing: t[start..<i])
-        guard i < n, t[i] == UInt8(ascii: "?") else {
+        let path = Bytes(rebasing: t[start..<question])
+        guard question < n else {
             return RequestTarget(form: form, host: host, path: path, query: .none, hasQuery: false)
         }
-        var k = i + 1
-        while k < n, t[k] != UInt8(ascii: "#") { k += 1 }
-        return RequestTarget(form: form, host: host, path: path, query: Bytes(rebasing: t[(i + 1)..<k]), hasQuery: true)
+        let fragment = memchr(base + question + 1, Int32(UInt8(ascii: "#")), n - question - 1)
+            .map { UnsafePointer<UInt8>($0.assumingMemoryBound(to: UInt8.self)) - base } ?? n
+        return RequestTarget(form: form, host: host, path: path, query: Bytes(rebasing: t[(question + 1)..<fragment]), hasQuery: true)
     }
 }
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
