@@ -16,7 +16,7 @@ import Testing
 
     /// Splits `bytes` at line boundaries into `parts` pieces at seeded random places.
     static func split(_ bytes: [UInt8], parts: Int, seed: UInt64) -> [[UInt8]] {
-        var rng = SeededRandom(seed: seed)
+        var rng = SplitMix64(seed: seed)
         let newlines = bytes.indices.filter { bytes[$0] == 0x0A }
         var cuts = Set<Int>()
         while cuts.count < parts - 1 { cuts.insert(newlines[rng.below(newlines.count - 1)] + 1) }

@@ -10,7 +10,7 @@ public struct LogGenerator {
     }
 
     public let style: Style
-    private var rng: SeededRandom
+    private var rng: SplitMix64
     private let endpoints = SyntheticAPI.endpoints
     private let endpointSampler: ZipfSampler
     private let clientSampler = ZipfSampler(count: 5_000, exponent: 1.1)
@@ -35,10 +35,10 @@ public struct LogGenerator {
 
     public init(style: Style, seed: UInt64, startMillis: Int64 = 1_767_225_600_000) {
         self.style = style
-        rng = SeededRandom(seed: seed)
+        rng = SplitMix64(seed: seed)
         endpointSampler = ZipfSampler(count: SyntheticAPI.endpoints.count, exponent: 0.8)
         timeMillis = startMillis
-        var nameRng = SeededRandom(seed: 0x5EED)
+        var nameRng = SplitMix64(seed: 0x5EED)
         names = (0..<400).map { i in
             let base = LogGenerator.firstNames[nameRng.below(LogGenerator.firstNames.count)]
             return i < 20 ? LogGenerator.firstNames[i] : "\(base)\(["", "_", "-", "."][nameRng.below(4)])\(nameRng.below(10_000))"
