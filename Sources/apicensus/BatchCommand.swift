@@ -101,8 +101,9 @@ struct BatchCommand: ParsableCommand {
         options.maxEndpointsPerHost = maxEndpointsPerHost
         if timestamp { options.generatedAtMillis = Self.nowMillis() }
         let report = ReportBuilder.report(state: result.state, inputs: result.inputs, options: options)
-        let text = report.serialized(indent: compact ? nil : 2) + "\n"
-        try Self.write(text, to: outputDescriptor)
+        var bytes = report.bytes(indent: compact ? nil : 2)
+        bytes.append(UInt8(ascii: "\n"))
+        try Self.write(bytes, to: outputDescriptor)
         let rejected = result.state.rejectedByReason.values.reduce(0, +)
         if rejected > 0 {
             StandardError.print("apicensus: \(rejected) line(s) rejected; see input.rejected_by_reason and input.rejected_samples")
@@ -127,8 +128,8 @@ struct BatchCommand: ParsableCommand {
         return descriptor
     }
 
-    static func write(_ text: String, to descriptor: Int32) throws {
-        var bytes = Array(text.utf8)
+    static func write(_ bytes: [UInt8], to descriptor: Int32) throws {
+        var bytes = bytes
         var written = 0
         while written < bytes.count {
             let n = bytes.withUnsafeMutableBytes { Glibc.write(descriptor, $0.baseAddress! + written, $0.count - written) }

@@ -20,48 +20,57 @@ public indirect enum JSONOutput: Sendable, Equatable {
 
     /// Compact when `indent` is nil; pretty with that many spaces otherwise.
     public func serialized(indent: Int? = 2) -> String {
-        var out = ""
+        String(decoding: bytes(indent: indent), as: UTF8.self)
+    }
+
+    /// The document as UTF-8 bytes: written into one growing buffer (a report of 20,000 endpoints
+    /// is megabytes; building it through `String` appends character by character was slower than
+    /// the rest of the run's single-threaded tail together).
+    public func bytes(indent: Int? = 2) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(1 << 16)
         write(to: &out, indent: indent, level: 0)
         return out
     }
 
-    private func write(to out: inout String, indent: Int?, level: Int) {
+    private func write(to out: inout [UInt8], indent: Int?, level: Int) {
         switch self {
-        case .null: out += "null"
-        case .bool(let b): out += b ? "true" : "false"
-        case .int(let v): out += String(v)
-        case .uint(let v): out += String(v)
-        case .double(let v, let decimals): out += JSONOutput.format(v, decimals: decimals)
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+        case .int(let v): out.append(contentsOf: String(v).utf8)
+        case .uint(let v): out.append(contentsOf: String(v).utf8)
+        case .double(let v, let decimals): out.append(contentsOf: JSONOutput.format(v, decimals: decimals).utf8)
         case .string(let s): JSONOutput.writeString(s, to: &out)
         case .array(let items):
-            if items.isEmpty { out += "[]"; return }
-            out += "["
+            if items.isEmpty { out.append(contentsOf: "[]".utf8); return }
+            out.append(UInt8(ascii: "["))
             for (i, item) in items.enumerated() {
-                if i > 0 { out += "," }
-                newline(&out, indent, level + 1)
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                JSONOutput.newline(&out, indent, level + 1)
                 item.write(to: &out, indent: indent, level: level + 1)
             }
-            newline(&out, indent, level)
-            out += "]"
+            JSONOutput.newline(&out, indent, level)
+            out.append(UInt8(ascii: "]"))
         case .object(let fields):
-            if fields.isEmpty { out += "{}"; return }
-            out += "{"
+            if fields.isEmpty { out.append(contentsOf: "{}".utf8); return }
+            out.append(UInt8(ascii: "{"))
             for (i, (key, value)) in fields.enumerated() {
-                if i > 0 { out += "," }
-                newline(&out, indent, level + 1)
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                JSONOutput.newline(&out, indent, level + 1)
                 JSONOutput.writeString(key, to: &out)
-                out += indent == nil ? ":" : ": "
+                out.append(UInt8(ascii: ":"))
+                if indent != nil { out.append(UInt8(ascii: " ")) }
                 value.write(to: &out, indent: indent, level: level + 1)
             }
-            newline(&out, indent, level)
-            out += "}"
+            JSONOutput.newline(&out, indent, level)
+            out.append(UInt8(ascii: "}"))
         }
     }
 
-    private func newline(_ out: inout String, _ indent: Int?, _ level: Int) {
+    private static func newline(_ out: inout [UInt8], _ indent: Int?, _ level: Int) {
         guard let indent else { return }
-        out += "\n"
-        out += String(repeating: " ", count: indent * level)
+        out.append(UInt8(ascii: "\n"))
+        out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent * level))
     }
 
     static func format(_ v: Double, decimals: Int) -> String {
@@ -85,24 +94,25 @@ public indirect enum JSONOutput: Sendable, Equatable {
         return text
     }
 
-    static func writeString(_ s: String, to out: inout String) {
-        out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
+    static func writeString(_ s: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        for b in s.utf8 {
+            switch b {
+            case UInt8(ascii: "\""): out.append(contentsOf: "\\\"".utf8)
+            case UInt8(ascii: "\\"): out.append(contentsOf: "\\\\".utf8)
+            case UInt8(ascii: "\n"): out.append(contentsOf: "\\n".utf8)
+            case UInt8(ascii: "\r"): out.append(contentsOf: "\\r".utf8)
+            case UInt8(ascii: "\t"): out.append(contentsOf: "\\t".utf8)
+            case 0..<0x20, 0x7F:
+                let hex = Array("0123456789abcdef".utf8)
+                out.append(contentsOf: "\\u00".utf8)
+                out.append(hex[Int(b >> 4)])
+                out.append(hex[Int(b & 15)])
             default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
+                // UTF-8 bytes of non-ASCII characters pass through: a String holds valid UTF-8.
+                out.append(b)
             }
         }
-        out += "\""
+        out.append(UInt8(ascii: "\""))
     }
 }
