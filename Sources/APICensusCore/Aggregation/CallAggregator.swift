@@ -11,10 +11,11 @@ public struct AggregationOptions: Sendable, Equatable {
     public init() {}
 }
 
-/// One worker thread's aggregation (a struct, so the hot path mutates it in place without the
-/// dynamic exclusivity checks every access to a class's stored property costs): splits chunks into lines, parses them, and accumulates calls
-/// per typed endpoint in a hash table. This is the hot path; it allocates only when it meets a new
-/// endpoint, a new query-parameter name or a rejected line worth sampling.
+/// One worker thread's aggregation: splits chunks into lines, parses them, and accumulates calls per
+/// typed endpoint in a hash table. This is the hot path; it allocates only when it meets a new
+/// endpoint, a new query-parameter name or a rejected line worth sampling. It is a struct so that the
+/// hot path mutates it in place, without the dynamic exclusivity check that every access to a class's
+/// stored property costs.
 public struct CallAggregator {
     public let options: AggregationOptions
     private var table = RawEndpointTable()
@@ -29,9 +30,10 @@ public struct CallAggregator {
 
     /// Parses every line of `chunk` (complete lines; the last may lack its `\n`).
     /// Returns the number of lines seen, which the caller adds to its own line position.
-    // Callers live in other modules, where this generic function would run unspecialised, calling
-    // the parser through its protocol witness once per line. Specialised copies for the formats
-    // keep the per-line parse a direct (inlinable) call.
+    ///
+    /// Callers live in other modules, where this generic function would run unspecialised, calling
+    /// the parser through its protocol witness once per line; the specialised copies for the formats
+    /// keep the per-line parse a direct, inlinable call.
     @discardableResult
     @_specialize(exported: true, where P == CombinedLogParser)
     @_specialize(exported: true, where P == JSONLinesParser)
