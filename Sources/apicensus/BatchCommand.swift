@@ -80,9 +80,10 @@ struct BatchCommand: ParsableCommand {
                                         threads: threads ?? Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
         if let fieldMap { config.fieldMap = try FieldMap(parsing: fieldMap) }
         config.aggregation.maxLineLength = maxLineLength
-        // Fail before the work, not after it, when the report cannot be written.
-        let outputDescriptor = try Self.openOutput(output)
-        defer { if output != nil { close(outputDescriptor) } }
+        // Fail before the work, not after it, when the report cannot be written. A file report goes to
+        // a hidden temporary file renamed at the end, so `-o` never truncates an input (or adds an
+        // empty file to a directory being read) before it is read.
+        let sink = try OutputFile(path: output)
         let result = BatchRunner.run(config, progress: progress ? ProgressReporter.forTerminal() : nil)
         // Input problems, with the line each input had reached (known once every range is counted).
         for problem in result.state.problems {
@@ -103,7 +104,7 @@ struct BatchCommand: ParsableCommand {
         let report = ReportBuilder.report(state: result.state, inputs: result.inputs, options: options)
         var bytes = report.bytes(indent: compact ? nil : 2)
         bytes.append(UInt8(ascii: "\n"))
-        try Self.write(bytes, to: outputDescriptor)
+        try sink.write(bytes)
         let rejected = result.state.rejectedByReason.values.reduce(0, +)
         if rejected > 0 {
             StandardError.print("apicensus: \(rejected) line(s) rejected; see input.rejected_by_reason and input.rejected_samples")
@@ -116,29 +117,56 @@ struct BatchCommand: ParsableCommand {
         clock_gettime(CLOCK_REALTIME, &ts)
         return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
     }
+}
 
-    /// stdout, or the output file opened for writing; exits 1 with a message when it cannot be.
-    static func openOutput(_ path: String?) throws -> Int32 {
-        guard let path else { return STDOUT_FILENO }
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+/// Where the report goes: stdout, or a file written through a hidden temporary file beside it.
+struct OutputFile {
+    let path: String?
+    let temporaryPath: String?
+    let descriptor: Int32
+
+    init(path: String?) throws {
+        self.path = path
+        guard let path else {
+            temporaryPath = nil
+            descriptor = STDOUT_FILENO
+            return
+        }
+        let slash = path.lastIndex(of: "/")
+        let directory = slash.map { String(path[...$0]) } ?? ""
+        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        let temporary = "\(directory).\(name).apicensus-\(getpid())"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard descriptor >= 0 else {
             StandardError.print("apicensus: cannot write the report to \(path): \(String(cString: strerror(errno)))")
             throw ExitCode(1)
         }
-        return descriptor
+        self.temporaryPath = temporary
+        self.descriptor = descriptor
     }
 
-    static func write(_ bytes: [UInt8], to descriptor: Int32) throws {
-        var bytes = bytes
+    /// Writes the whole report, then moves the temporary file into place.
+    func write(_ bytes: [UInt8]) throws {
         var written = 0
         while written < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { Glibc.write(descriptor, $0.baseAddress! + written, $0.count - written) }
+            let n = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + written, $0.count - written) }
             if n < 0 {
                 if errno == EINTR { continue }
-                StandardError.print("apicensus: writing the report failed: \(String(cString: strerror(errno)))")
+                fail("writing the report failed: \(String(cString: strerror(errno)))")
                 throw ExitCode(1)
             }
             written += n
         }
+        guard let path, let temporaryPath else { return }
+        close(descriptor)
+        if rename(temporaryPath, path) != 0 {
+            fail("cannot move the report to \(path): \(String(cString: strerror(errno)))")
+            throw ExitCode(1)
+        }
+    }
+
+    private func fail(_ message: String) {
+        StandardError.print("apicensus: \(message)")
+        if let temporaryPath { unlink(temporaryPath) }
     }
 }

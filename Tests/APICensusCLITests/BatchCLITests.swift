@@ -172,3 +172,26 @@ extension BatchCLITests {
         #expect(input["parsed"] as? Int == 6)
     }
 }
+
+extension BatchCLITests {
+    @Test func manyWorkersOnOneLargeGzipStreamDoNotDeadlock() throws {
+        // More workers than the stream has buffers, on more data than the buffers hold.
+        try generate("big.log.gz", lines: 130_000, seed: 8, gzip: true)
+        try generate("small.log.gz", lines: 2_000, seed: 9, gzip: true)
+        let six = try CLI.run(["batch", "--threads", "6", path("big.log.gz"), path("small.log.gz")])
+        let one = try CLI.run(["batch", "--threads", "1", path("big.log.gz"), path("small.log.gz")])
+        #expect(six.status == 0 && one.status == 0, "\(six.stderr)")
+        #expect((six.json["input"] as! [String: Any])["parsed"] as? Int == 132_000)
+        #expect(six.stdout == one.stdout)
+    }
+
+    @Test func outputOverAnInputIsWrittenAfterReadingIt() throws {
+        try generate("self.log", lines: 300, seed: 3)
+        let r = try CLI.run(["batch", "-o", path("self.log"), path("self.log")])
+        #expect(r.status == 0, "\(r.stderr)")
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path("self.log")))) as! [String: Any]
+        #expect((report["input"] as! [String: Any])["parsed"] as? Int == 300)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.contains("apicensus-") }
+        #expect(leftovers.isEmpty)
+    }
+}

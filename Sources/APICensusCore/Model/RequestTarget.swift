@@ -46,8 +46,10 @@ public struct RequestTarget {
             if b == UInt8(ascii: "@") { authorityStart = j + 1 }  // drop user-info
             j += 1
         }
-        var host = Bytes(rebasing: target[authorityStart..<j])
-        if !isHostAndPort(host) { host = .none }  // `alice:pa/ss@host`: user-info, not a host
+        let host = Bytes(rebasing: target[authorityStart..<j])
+        // `http://alice:pa/ss@host/`: user-info with a `/` in it ends the authority early; what is
+        // left is neither a host nor a path to record (it would carry the password's tail).
+        guard isHostAndPort(host) else { return nil }
         if j == n || target[j] != UInt8(ascii: "/") {
             var result = splitPathAndQuery(target, from: j, form: .absolute, host: host)
             result.path = slash

@@ -4,12 +4,15 @@
 /// removing too much: a sample only has to show the shape of a bad line.
 public enum Redactor {
     public static let mask = "[REDACTED]"
-    /// Samples are cut to this many bytes (before redaction) so one huge line cannot flood the report.
+    /// Samples are cut to this many bytes (after redaction, which reads the whole line so that a
+    /// secret crossing the cut is still recognised) so one huge line cannot flood the report.
     public static let sampleLimit = 240
+    /// Redaction reads at most this much of a line.
+    static let scanLimit = 64 << 10
 
     /// A printable, redacted rendering of a log line (or part of one).
     public static func redact(_ line: Bytes, limit: Int = sampleLimit) -> String {
-        let cut = min(line.count, limit)
+        let cut = min(line.count, scanLimit)
         let user = clfUserField(line, cut: cut)
         var out: [UInt8] = []
         out.reserveCapacity(cut + 32)
@@ -33,7 +36,7 @@ public enum Redactor {
             }
             // key=value and JSON "key":"value": keep the key, drop the value (query strings,
             // cookies, form bodies, headers, JSON fields), quoted or not.
-            if b == UInt8(ascii: "=") || (b == UInt8(ascii: ":") && i > 0 && line[i - 1] == UInt8(ascii: "\"")) {
+            if b == UInt8(ascii: "=") || (b == UInt8(ascii: ":") && followsQuotedKey(line, i)) {
                 out.append(b)
                 var j = i + 1
                 while j < cut, line[j] == UInt8(ascii: " ") { j += 1 }
@@ -84,8 +87,20 @@ public enum Redactor {
             appendPrintable(b, to: &out)
             i += 1
         }
-        if line.count > cut { out.append(contentsOf: "…".utf8) }
+        if out.count > limit || line.count > cut {
+            // Cut on a character boundary (escaped bytes are ASCII, and so is everything else
+            // appended above, so any cut is one).
+            out.removeSubrange(min(out.count, limit)...)
+            out.append(contentsOf: "…".utf8)
+        }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `"key" :` — the colon ends a quoted JSON key (spaces allowed before it).
+    static func followsQuotedKey(_ line: Bytes, _ colon: Int) -> Bool {
+        var k = colon - 1
+        while k >= 0, line[k] == UInt8(ascii: " ") { k -= 1 }
+        return k >= 0 && line[k] == UInt8(ascii: "\"")
     }
 
     /// In a CLF-shaped line (`client ident user [time] …`), the byte range of the user field when it

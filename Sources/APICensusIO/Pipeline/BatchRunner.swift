@@ -62,14 +62,8 @@ public enum BatchRunner {
     public static func run(_ config: BatchConfiguration, progress: ProgressReporter? = nil) -> BatchResult {
         var inputs: [InputDescription] = []
         var jobs: [Job] = []
-        var streams: [SharedStream] = []
-        // Every worker may join a stream, so a stream gets one ticket per worker.
-        let tickets = config.threads
-        func addStream(_ input: Int, _ path: String, _ choice: FormatChoice) {
-            let stream = SharedStream(input: input, path: path, choice: choice, tickets: tickets)
-            streams.append(stream)
-            for ticket in 0..<tickets { jobs.append(.stream(stream, ticket: ticket)) }
-        }
+        var streamPlans: [(input: Int, path: String, choice: FormatChoice)] = []
+        func addStream(_ input: Int, _ path: String, _ choice: FormatChoice) { streamPlans.append((input, path, choice)) }
         var planningProblems: [InputProblem] = []
         // The order of paths on the command line must not change the report: every input, failed
         // ones included, is numbered by path.
@@ -121,15 +115,23 @@ public enum BatchRunner {
                 planningProblems.append(problem(from: error, input: index, lastLine: nil))
             }
         }
+        // Streams share the workers: each gets threads / streams tickets (at least one), handed out
+        // round-robin, so several gzip files inflate in parallel and a single one is parsed by every
+        // core while its own thread inflates.
+        let tickets = max(1, config.threads / max(streamPlans.count, 1))
+        let onlyStream = streamPlans.count == 1 && jobs.isEmpty
+        let streams = streamPlans.map {
+            SharedStream(input: $0.input, path: $0.path, choice: $0.choice, tickets: tickets, helpersYield: onlyStream)
+        }
+        let streamJobs = (0..<tickets).flatMap { ticket in streams.map { Job.stream($0, ticket: ticket) } }
+        jobs = streamJobs + jobs
         let inputsWithWork = Set(jobs.map(\.input))
         progress?.start(totalDiskBytes: inputs.reduce(0) { $0 + ($1.sizeOnDisk ?? 0) }, totalFiles: inputsWithWork.count)
 
         // Workers take jobs in order: streams first (they are the longest and cannot be split).
-        let ordered = jobs.filter { if case .stream = $0 { return true } else { return false } }
-            + jobs.filter { if case .range = $0 { return true } else { return false } }
-        let work = JobQueue(jobs: ordered)
+        let work = JobQueue(jobs: jobs)
         let results = Mutex<[AggregateState]>([])
-        let workerCount = min(config.threads, max(ordered.count, 1))
+        let workerCount = min(config.threads, max(jobs.count, 1))
         var threads: [pthread_t] = []
         for _ in 0..<workerCount {
             let thread = startThread {

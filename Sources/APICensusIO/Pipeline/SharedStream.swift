@@ -11,6 +11,9 @@ final class SharedStream: Sendable {
     let path: String
     let choice: BatchRunner.FormatChoice
     let tickets: Int
+    /// True when this stream is the run's only work: its extra parsers may then yield the CPU to
+    /// the inflating thread.
+    let helpersYield: Bool
 
     private struct State: @unchecked Sendable {
         var pipe: ChunkPipe?
@@ -25,20 +28,23 @@ final class SharedStream: Sendable {
 
     private let state = Mutex(State())
 
-    init(input: Int, path: String, choice: BatchRunner.FormatChoice, tickets: Int) {
+    init(input: Int, path: String, choice: BatchRunner.FormatChoice, tickets: Int, helpersYield: Bool) {
         self.input = input
         self.path = path
         self.choice = choice
         self.tickets = tickets
+        self.helpersYield = helpersYield
     }
 
     /// What a worker gets from the stream.
     enum Next {
-        case chunk(PipedChunk, format: LogFormat?)
+        /// A chunk to parse, and the pipe to give it back to (without this stream's lock: a worker
+        /// waiting for the next chunk holds it, and the producer may be waiting for that buffer).
+        case chunk(PipedChunk, format: LogFormat?, pipe: ChunkPipe)
         /// The stream failed; the problem is to be recorded by the worker that got it (once).
         case failed(InputError, linesBeforeSequence: Int?)
         /// The format could not be recognised (reported once, with the first chunk still to parse).
-        case unrecognised(PipedChunk)
+        case unrecognised(PipedChunk, pipe: ChunkPipe)
         case end
     }
 
@@ -58,7 +64,10 @@ final class SharedStream: Sendable {
             guard let pipe = s.pipe else { return .end }
             do throws(InputError) {
                 guard let piped = try pipe.next() else {
+                    // The producer is done; dropping the pipe frees its buffers now rather than at
+                    // the end of the run (chunks still being parsed keep their own buffer alive).
                     s.finished = true
+                    s.pipe = nil
                     return .end
                 }
                 s.nextSequence = piped.sequence + 1
@@ -72,25 +81,23 @@ final class SharedStream: Sendable {
                     case .detectFromStream:
                         s.detection = FormatDetector.detect(sample: piped.chunk.bytes, fieldMap: fieldMap)
                         s.format = s.detection?.format
-                        if s.detection == nil { return .unrecognised(piped) }
+                        if s.detection == nil { return .unrecognised(piped, pipe: pipe) }
                     }
                 }
-                return .chunk(piped, format: s.format)
+                return .chunk(piped, format: s.format, pipe: pipe)
             } catch {
                 s.finished = true
+                s.pipe = nil
                 return .failed(error, linesBeforeSequence: s.nextSequence > 0 ? s.nextSequence : nil)
             }
         }
     }
 
-    func release(_ piped: PipedChunk) {
-        state.withLock { $0.pipe }?.release(piped)
-    }
-
     /// The format detected from the first chunk, when it had to be detected.
     var detection: FormatDetector.Detection? { state.withLock { $0.detection } }
 
-    /// Stops the producer thread and waits for it (after every worker is done).
+    /// Stops the producer thread and waits for it, if a stream was left unfinished (after every
+    /// worker is done).
     func close() {
         guard let pipe = state.withLock({ $0.pipe }) else { return }
         pipe.cancel()

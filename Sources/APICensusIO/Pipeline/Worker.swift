@@ -37,8 +37,7 @@ final class Worker {
             progress?.partDone(input: input, parts: parts)
         case .stream(let stream, let ticket):
             aggregator.registerInput(stream.input)
-            if ticket > 0 { yieldToInflater() }
-            readShared(stream)
+            readShared(stream, lowerPriority: ticket > 0 && stream.helpersYield)
             progress?.partDone(input: stream.input, parts: stream.tickets)
         }
     }
@@ -59,10 +58,11 @@ final class Worker {
         }
     }
 
-    /// A worker that joins a stream as a second (third, …) parser runs at a lower priority from
-    /// then on: the thread inflating the stream is the critical path, and extra parsers should only
-    /// take the CPU time it leaves. (An unprivileged thread cannot raise its priority back; it does
-    /// not need to, as every thread of the run does the same kind of work.)
+    /// A worker that joins the run's only stream as a second (third, …) parser runs at a lower
+    /// priority from then on: the thread inflating the stream is the critical path, and extra parsers
+    /// should only take the CPU time it leaves. Only when that stream is all the run has to do: an
+    /// unprivileged thread cannot raise its priority back, and a producer thread it started later
+    /// would inherit the lower priority.
     private var yielded = false
     private func yieldToInflater() {
         guard !yielded else { return }
@@ -77,7 +77,7 @@ final class Worker {
     }
 
     /// Parses chunks of a shared stream until it ends; other workers may be pulling from it too.
-    private func readShared(_ stream: SharedStream) {
+    private func readShared(_ stream: SharedStream, lowerPriority: Bool) {
         while true {
             switch stream.next(maxLineLength: config.aggregation.maxLineLength, fieldMap: config.fieldMap) {
             case .end:
@@ -87,11 +87,16 @@ final class Worker {
                 let location = sequence.map { LineLocation(input: stream.input, chunk: $0, lineInChunk: -1, byteOffset: error.decompressedOffset) }
                 aggregator.recordProblem(BatchRunner.problem(from: error, input: stream.input, lastLine: location))
                 return
-            case .unrecognised(let piped):
+            case .unrecognised(let piped, let pipe):
                 aggregator.recordProblem(BatchRunner.unrecognisedFormat(input: stream.input))
                 parse(piped, of: stream, format: nil)
-            case .chunk(let piped, let format):
+                pipe.release(piped)
+            case .chunk(let piped, let format, let pipe):
+                // Lower this helper's priority only once the stream's producer thread exists, so
+                // that thread does not inherit it.
+                if lowerPriority { yieldToInflater() }
                 parse(piped, of: stream, format: format)
+                pipe.release(piped)
             }
         }
     }
@@ -108,7 +113,6 @@ final class Worker {
             var parser = UnrecognisedFormatParser()
             _ = consume(piped.chunk, input: stream.input, part: piped.sequence, firstLine: 0, parser: &parser)
         }
-        stream.release(piped)
     }
 
     private func consume<P: LineParser>(_ chunk: LineChunk, input: Int, part: Int, firstLine: Int, parser: inout P) -> Int {
