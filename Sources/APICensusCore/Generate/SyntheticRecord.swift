@@ -92,6 +92,14 @@ public enum SyntheticLogWriters {
         CLFWriter(name: "common", vhost: false, combined: false),
         JSONLinesWriter(),
         CLFWriter(name: "vhost_combined", vhost: true, combined: true),
+        AWSALBWriter(),
+        AWSELBWriter(),
+        AWSCloudFrontWriter(),
+        W3CWriter(),
+        HAProxyWriter(),
+        EnvoyWriter(),
+        IstioWriter(),
+        TraefikCLFWriter(),
     ]
 
     public static func writer(named name: String) -> (any SyntheticLogWriter)? {

@@ -55,6 +55,14 @@ public struct FormatDescriptor: Sendable {
 public enum FormatCatalog {
     public static let all: [FormatDescriptor] = [
         .combined, .common, .jsonLines,
+        .awsALB,
+        .awsClassicELB,
+        .awsCloudFront,
+        .w3c,
+        .haproxy,
+        .envoy,
+        .istio,
+        .traefikCLF,
     ]
 
     public static func readsSequentially(_ format: LogFormat?) -> Bool {

@@ -6,6 +6,15 @@ public enum LogFormat: String, CaseIterable, Sendable, Comparable {
     case common
     /// One JSON object per line, fields named by a `FieldMap`.
     case jsonLines = "json"
+    // Text formats of load balancers, CDNs and proxies (Parsing/Formats/).
+    case awsALB = "aws_alb"
+    case awsELB = "aws_elb"
+    case awsCloudFront = "aws_cloudfront"
+    case w3c
+    case haproxy
+    case envoy
+    case istio
+    case traefikCLF = "traefik_clf"
 
     public static func < (a: LogFormat, b: LogFormat) -> Bool { a.rawValue < b.rawValue }
 }
