@@ -75,7 +75,7 @@ public struct HAProxyLogParser: LineParser {
         let secondSlashes = Self.count(c, second, UInt8(ascii: "/"))
         guard secondSlashes == 1 else { return .rejected(.malformed) }
         guard let third = c.token() else { return .rejected(.malformed) }
-        if Self.isSlashNumbers(c, second, parts: 2), Self.isSlashNumbers(c, third, parts: 5) {
+        if Self.isSlashNumbers(c, second, parts: 2), Self.isSlashNumbers(c, third, parts: 5, hex: true) {
             // 2.5+ error log: `frontend ac/fc fc_err/ssl_fc_err/ssl_c_err/ssl_c_ca_err/resumed
             // sni/sslv/sslc` (two numbers where httplog has backend/server).
             Self.connectionOnly(&call)
@@ -131,7 +131,7 @@ public struct HAProxyLogParser: LineParser {
         CombinedLogParser.parseRequest(c.p, request.lowerBound, request.upperBound, &call)
 
         // httpslog: `0/0/0/0/0 sni/TLSv1.3/TLS_AES_256_GCM_SHA384`.
-        if let errors = c.token(), Self.isSlashNumbers(c, errors, parts: 5), let ssl = c.token() {
+        if let errors = c.token(), Self.isSlashNumbers(c, errors, parts: 5, hex: true), let ssl = c.token() {
             Self.readErrors(c, errors, into: &call)
             Self.readSSL(c, ssl, into: &call)
         }
@@ -220,10 +220,10 @@ public struct HAProxyLogParser: LineParser {
                 if call.authorization.count == 0 { call.authorization = v }
             } else if hasPrefix(v, "http://") || hasPrefix(v, "https://") {
                 if call.referrer.count == 0 { call.referrer = v }
+            } else if v.contains(UInt8(ascii: ",")) && isAddressList(v) {
+                if call.forwardedFor.count == 0 { call.forwardedFor = v }
             } else if v.contains(UInt8(ascii: " ")) || v.contains(UInt8(ascii: "/")) {
                 if call.userAgent.count == 0 { call.userAgent = v }
-            } else if v.contains(UInt8(ascii: ",")) {
-                if call.forwardedFor.count == 0 { call.forwardedFor = v }
             } else if isHostShaped(v) {
                 if call.host.count == 0 { call.host = v } else if call.forwardedFor.count == 0 { call.forwardedFor = v }
             }
@@ -238,6 +238,19 @@ public struct HAProxyLogParser: LineParser {
             return v.count >= n && memcmp(v.baseAddress!, scheme.utf8Start, n) == 0 && (v.count == n || v[n] == UInt8(ascii: " "))
         }
         return starts("Bearer") || starts("Basic") || starts("Digest") || starts("Negotiate")
+    }
+
+    /// `198.51.100.7, 10.0.0.1`, `2001:db8::1,[::1]`: addresses and the separators of a list.
+    static func isAddressList(_ v: Bytes) -> Bool {
+        for b in v {
+            switch b {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "f"), UInt8(ascii: "A")...UInt8(ascii: "F"),
+                 UInt8(ascii: "."), UInt8(ascii: ":"), UInt8(ascii: ","), UInt8(ascii: " "), UInt8(ascii: "["), UInt8(ascii: "]"):
+                continue
+            default: return false
+            }
+        }
+        return true
     }
 
     static func isHostShaped(_ v: Bytes) -> Bool {
@@ -272,8 +285,9 @@ public struct HAProxyLogParser: LineParser {
         return n
     }
 
-    /// `n/n/…` with exactly `parts` numbers, each optionally signed (`-1`) or `+`-prefixed.
-    static func isSlashNumbers(_ c: LogLineCursor, _ r: Range<Int>, parts: Int) -> Bool {
+    /// `n/n/…` with exactly `parts` numbers, each optionally signed (`-1`) or `+`-prefixed; `hex`
+    /// allows hexadecimal ones (httpslog's `ssl_fc_err,hex`).
+    static func isSlashNumbers(_ c: LogLineCursor, _ r: Range<Int>, parts: Int, hex: Bool = false) -> Bool {
         var seen = 1, digits = 0
         var j = r.lowerBound
         while j < r.upperBound {
@@ -282,7 +296,7 @@ public struct HAProxyLogParser: LineParser {
                 guard digits > 0 else { return false }
                 seen += 1
                 digits = 0
-            } else if b &- 48 < 10 {
+            } else if b &- 48 < 10 || (hex && ((b | 0x20) &- 97 < 6 || b == UInt8(ascii: "x"))) {
                 digits += 1
             } else if !((b == UInt8(ascii: "-") || b == UInt8(ascii: "+")) && (j == r.lowerBound || c.p[j - 1] == UInt8(ascii: "/"))) {
                 return false
