@@ -20,6 +20,7 @@ import Testing
         #expect(TextFormatTesting.one(.haproxy, Self.httplog).client == "10.0.1.2")
         let rfc5424 = "<134>1 2009-02-06T12:14:14Z lb1 haproxy 14389 - - " + Self.httplog
         #expect(TextFormatTesting.one(.haproxy, rfc5424).outcome == .call)
+        #expect(TextFormatTesting.one(.haproxy, "haproxy-1  | " + Self.httplog).outcome == .call)
     }
 
     @Test func httpslogGivesTLSAndSNI() {

@@ -156,8 +156,11 @@ public struct HAProxyLogParser: LineParser {
             // `addr:port` with a numeric port.
             let address = LogLineCursor.addressWithoutPort(c.p, client)
             guard address.upperBound < client.upperBound || c.p[client.lowerBound] == UInt8(ascii: "[") else { continue }
-            // A prefix must end where a syslog header does (`…]: `, or an RFC 5424 `- - `).
-            if s > c.i, !(c.p[s - 2] == UInt8(ascii: ":") || c.p[s - 2] == UInt8(ascii: "-")) { continue }
+            // A prefix must end where a syslog header does (`…]: `, an RFC 5424 `- - `), or a
+            // container runtime's (`haproxy-1  | `).
+            if s > c.i, !(c.p[s - 2] == UInt8(ascii: ":") || c.p[s - 2] == UInt8(ascii: "-") || c.p[s - 2] == UInt8(ascii: "|")) {
+                continue
+            }
             return (client, open)
         }
         return nil
