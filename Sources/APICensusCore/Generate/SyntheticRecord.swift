@@ -92,6 +92,7 @@ public enum SyntheticLogWriters {
         CLFWriter(name: "common", vhost: false, combined: false),
         JSONLinesWriter(),
         CLFWriter(name: "vhost_combined", vhost: true, combined: true),
+        KongWriter(), EnvoyJSONWriter(), CaddyWriter(), TraefikJSONWriter(), CloudflareWriter(), FastlyWriter(),
     ]
 
     public static func writer(named name: String) -> (any SyntheticLogWriter)? {

@@ -6,6 +6,18 @@ public enum LogFormat: String, CaseIterable, Sendable, Comparable {
     case common
     /// One JSON object per line, fields named by a `FieldMap`.
     case jsonLines = "json"
+    /// Kong Gateway log serializer JSON (file-log, http-log, kafka-log…).
+    case kong
+    /// Envoy access log with a `json_format` (Envoy, Envoy Gateway, Contour, Istio JSON).
+    case envoyJSON = "envoy_json"
+    /// Caddy JSON access log.
+    case caddy
+    /// Traefik JSON access log.
+    case traefikJSON = "traefik_json"
+    /// Cloudflare Logpush HTTP requests (NDJSON).
+    case cloudflare
+    /// Fastly real-time log streaming, JSON.
+    case fastly
 
     public static func < (a: LogFormat, b: LogFormat) -> Bool { a.rawValue < b.rawValue }
 }
