@@ -92,6 +92,8 @@ public enum SyntheticLogWriters {
         CLFWriter(name: "common", vhost: false, combined: false),
         JSONLinesWriter(),
         CLFWriter(name: "vhost_combined", vhost: true, combined: true),
+        AWSAPIGatewayWriter(), AWSWAFWriter(), GCPLoadBalancerWriter(), AzureAppGatewayWriter(), AzureFrontDoorWriter(),
+        ModSecurityJSONWriter(),
     ]
 
     public static func writer(named name: String) -> (any SyntheticLogWriter)? {
