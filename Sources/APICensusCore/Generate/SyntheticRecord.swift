@@ -93,6 +93,8 @@ public enum SyntheticLogWriters {
         JSONLinesWriter(),
         CLFWriter(name: "vhost_combined", vhost: true, combined: true),
         KongWriter(), EnvoyJSONWriter(), CaddyWriter(), TraefikJSONWriter(), CloudflareWriter(), FastlyWriter(),
+        AWSAPIGatewayWriter(), AWSWAFWriter(), GCPLoadBalancerWriter(), AzureAppGatewayWriter(), AzureFrontDoorWriter(),
+        ModSecurityJSONWriter(),
     ]
 
     public static func writer(named name: String) -> (any SyntheticLogWriter)? {

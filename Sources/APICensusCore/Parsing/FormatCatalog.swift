@@ -56,6 +56,7 @@ public enum FormatCatalog {
     public static let all: [FormatDescriptor] = [
         .combined, .common, .jsonLines,
         .kong, .envoyJSON, .caddy, .traefikJSON, .cloudflare, .fastly,
+        .awsAPIGateway, .awsWAF, .gcpLoadBalancer, .azureAppGateway, .azureFrontDoor, .modSecurityJSON,
     ]
 
     public static func readsSequentially(_ format: LogFormat?) -> Bool {
