@@ -55,6 +55,8 @@ public struct FormatDescriptor: Sendable {
 public enum FormatCatalog {
     public static let all: [FormatDescriptor] = [
         .combined, .common, .jsonLines,
+        .kong, .envoyJSON, .caddy, .traefikJSON, .cloudflare, .fastly,
+        .awsAPIGateway, .awsWAF, .gcpLoadBalancer, .azureAppGateway, .azureFrontDoor, .modSecurityJSON,
         .awsALB,
         .awsClassicELB,
         .awsCloudFront,
