@@ -95,6 +95,14 @@ public enum SyntheticLogWriters {
         KongWriter(), EnvoyJSONWriter(), CaddyWriter(), TraefikJSONWriter(), CloudflareWriter(), FastlyWriter(),
         AWSAPIGatewayWriter(), AWSWAFWriter(), GCPLoadBalancerWriter(), AzureAppGatewayWriter(), AzureFrontDoorWriter(),
         ModSecurityJSONWriter(),
+        AWSALBWriter(),
+        AWSELBWriter(),
+        AWSCloudFrontWriter(),
+        W3CWriter(),
+        HAProxyWriter(),
+        EnvoyWriter(),
+        IstioWriter(),
+        TraefikCLFWriter(),
     ]
 
     public static func writer(named name: String) -> (any SyntheticLogWriter)? {

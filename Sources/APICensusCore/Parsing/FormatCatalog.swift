@@ -57,6 +57,14 @@ public enum FormatCatalog {
         .combined, .common, .jsonLines,
         .kong, .envoyJSON, .caddy, .traefikJSON, .cloudflare, .fastly,
         .awsAPIGateway, .awsWAF, .gcpLoadBalancer, .azureAppGateway, .azureFrontDoor, .modSecurityJSON,
+        .awsALB,
+        .awsClassicELB,
+        .awsCloudFront,
+        .w3c,
+        .haproxy,
+        .envoy,
+        .istio,
+        .traefikCLF,
     ]
 
     public static func readsSequentially(_ format: LogFormat?) -> Bool {

@@ -31,6 +31,15 @@ public enum LogFormat: String, CaseIterable, Sendable, Comparable {
     case azureFrontDoor = "azure_frontdoor"
     /// ModSecurity v2/v3 and Coraza JSON audit logs, and Coraza rule messages in Caddy's JSON log.
     case modSecurityJSON = "modsecurity_json"
+    // Text formats of load balancers, CDNs and proxies (Parsing/Formats/).
+    case awsALB = "aws_alb"
+    case awsELB = "aws_elb"
+    case awsCloudFront = "aws_cloudfront"
+    case w3c
+    case haproxy
+    case envoy
+    case istio
+    case traefikCLF = "traefik_clf"
 
     public static func < (a: LogFormat, b: LogFormat) -> Bool { a.rawValue < b.rawValue }
 }

@@ -36,8 +36,8 @@ import Testing
         "gcp_lb": ["gcp_lb"],
         "haproxy_http": ["haproxy"],
         "kong": ["kong"],
-        "modsecurity": ["modsecurity", "modsecurity_native"],
-        "traefik": ["traefik", "traefik_json"],
+        "modsecurity": ["modsecurity_json", "modsecurity_native", "modsecurity"],
+        "traefik": ["traefik_clf", "traefik_json"],
     ]
 
     /// Files that are not logs of the folder's format (documentation, configuration, expectations).
@@ -89,7 +89,9 @@ import Testing
                 switch parser.parse(line, into: &call) {
                 case .call: records.append(ParsedRecord(call, line: lineNumber))
                 case .ignored: break
-                case .rejected(let reason): rejected.append((lineNumber, reason))
+                case .rejected(let reason):
+                    // As the aggregator does: diagnostics among the records are named as such.
+                    rejected.append((lineNumber, ErrorLogLine.matches(line) ? .errorLog : reason))
                 }
                 lineNumber += 1
                 start = end + 1
