@@ -72,6 +72,20 @@ import Testing
         #expect(parse("2025-09-05T13:53:40Z something else").0 == .rejected(.invalidJSON))
     }
 
+    /// Traefik's stdout as crowdsec's sample has it: access records, a plugin's print between them.
+    @Test func aStreamWithAPluginPrintCountsItAsErrorLog() {
+        let text = FormatDescriptor.traefikJSON.example + "\nDEBUG: CrowdsecBouncerTraefikPlugin: 2025/09/05 13:53:40 handleStreamCache:updated\n"
+            + FormatDescriptor.traefikJSON.example + "\n"
+        var aggregator = CallAggregator()
+        var parser = AnyLineParser(format: .traefikJSON, fieldMap: .default)
+        Array(text.utf8).withUnsafeBufferPointer {
+            _ = aggregator.consume(chunk: $0, input: 0, chunkIndex: 0, firstLine: 0, startOffset: 0, parser: &parser)
+        }
+        let state = aggregator.snapshot()
+        #expect(state.files[0]?.parsed == 2 && state.files[0]?.rejected == 1)
+        #expect(state.rejectedByReason[.errorLog] == 1)
+    }
+
     @Test func nearMissesAreRejected() {
         GatewayJSON.expectRejectsOthers(.traefikJSON)
         // JSON with Traefik-like keys but no request.
