@@ -92,6 +92,10 @@ public enum SyntheticLogWriters {
         CLFWriter(name: "common", vhost: false, combined: false),
         JSONLinesWriter(),
         CLFWriter(name: "vhost_combined", vhost: true, combined: true),
+        CustomFormatWriter(),
+        EnvelopedCLFWriter(.syslog),
+        EnvelopedCLFWriter(.dockerJSON),
+        ModSecurityNativeWriter(),
     ]
 
     public static func writer(named name: String) -> (any SyntheticLogWriter)? {

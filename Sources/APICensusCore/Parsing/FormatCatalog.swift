@@ -55,6 +55,7 @@ public struct FormatDescriptor: Sendable {
 public enum FormatCatalog {
     public static let all: [FormatDescriptor] = [
         .combined, .common, .jsonLines,
+        .modsecurityNative,
     ]
 
     public static func readsSequentially(_ format: LogFormat?) -> Bool {

@@ -6,6 +6,10 @@ public enum LogFormat: String, CaseIterable, Sendable, Comparable {
     case common
     /// One JSON object per line, fields named by a `FieldMap`.
     case jsonLines = "json"
+    /// A user's own NGINX `log_format` / Apache `LogFormat`, compiled at run time (`CustomFormat`).
+    case custom
+    /// ModSecurity / Coraza native serial audit log: multi-part records over many lines.
+    case modsecurityNative = "modsecurity_native"
 
     public static func < (a: LogFormat, b: LogFormat) -> Bool { a.rawValue < b.rawValue }
 }
