@@ -39,8 +39,9 @@ public enum FormatDetector {
         var best = score(lines, indices: Array(lines.indices), formats: formats, covered: &covered)
         var envelope: EnvelopeKind?
         for kind in EnvelopeKind.allCases {
+            // Scored even when it cannot win: its lines count towards the per-line coverage.
             let unwrapped = UnwrappedSample(lines, kind)
-            guard unwrapped.count > 0, unwrapped.count >= best.parsed else { continue }
+            guard unwrapped.count > 0 else { continue }
             let inner = unwrapped.withLines { score($0, indices: unwrapped.indices, formats: formats, covered: &covered) }
             if inner.parsed > 0, inner.parsed >= best.parsed, envelope == nil || inner.parsed > best.parsed {
                 best = inner
