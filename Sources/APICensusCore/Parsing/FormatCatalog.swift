@@ -55,7 +55,7 @@ public struct FormatDescriptor: Sendable {
 public enum FormatCatalog {
     public static let all: [FormatDescriptor] = [
         .combined, .common, .jsonLines,
-        .modsecurityNative,
+        .modsecurityNative, .modsecurityErrorLog,
     ]
 
     public static func readsSequentially(_ format: LogFormat?) -> Bool {
@@ -124,5 +124,9 @@ public struct AnyLineParser: LineParser {
     @inline(__always)
     public mutating func parse(_ line: Bytes, into call: inout RawCall) -> LineOutcome {
         base.parse(line, into: &call)
+    }
+
+    public mutating func finish(into call: inout RawCall) -> LineOutcome? {
+        base.finish(into: &call)
     }
 }

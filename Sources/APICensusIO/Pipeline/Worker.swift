@@ -94,12 +94,23 @@ final class Worker {
             // faults, and freed ones fragment the allocator until memory grows with the file.
             let chunker = LineChunker(source: reader, maxLineLength: config.aggregation.maxLineLength,
                                       bufferSize: LineChunker.defaultBufferSize, acquire: nil, reusing: rangeBuffer)
+            var end = range.lowerBound
             while let chunk = try chunker.next() {
                 line += consume(chunk, input: input, part: part, firstLine: line, parser: &parser)
+                end = chunk.startOffset + Int64(chunk.bytes.count)
             }
+            finish(&parser, input: input, part: part, line: line, offset: end)
         } catch {
             report(error, input: input, part: part, line: line)
+            finish(&parser, input: input, part: part, line: line, offset: error.decompressedOffset)
         }
+    }
+
+    /// The end of a range or stream: a record its parser still holds is counted (sequential formats
+    /// read each input whole, so for them this is the end of the input).
+    private func finish<P: LineParser>(_ parser: inout P, input: Int, part: Int, line: Int, offset: Int64) {
+        aggregator.finish(&parser, input: input,
+                          at: LineLocation(input: input, chunk: part, lineInChunk: max(line - 1, 0), byteOffset: offset))
     }
 
     /// A worker that joins the run's only stream as a second (third, …) parser runs at a lower
@@ -125,11 +136,18 @@ final class Worker {
         // A format read sequentially keeps one parser over the whole stream (its state — a W3C
         // `#Fields` header, a multi-line record — spans chunks).
         var sequentialParser: AnyLineParser?
+        /// Where the sequential parser's input got to: chunk, lines in it, offset after it.
+        var lastChunk = (sequence: 0, lines: 0, end: Int64(0))
+        func finishStream(_ stream: SharedStream, _ parser: inout AnyLineParser, offset: Int64?) {
+            finish(&parser, input: stream.input, part: lastChunk.sequence, line: lastChunk.lines, offset: offset ?? lastChunk.end)
+        }
         while true {
             switch stream.next(maxLineLength: config.aggregation.maxLineLength, ticket: ticket) {
             case .end:
+                if sequentialParser != nil { finishStream(stream, &sequentialParser!, offset: nil) }
                 return
             case .failed(let error, let sequence):
+                if sequentialParser != nil { finishStream(stream, &sequentialParser!, offset: error.decompressedOffset) }
                 // The line reached: every line of the chunks before the failing one.
                 let location = sequence.map { LineLocation(input: stream.input, chunk: $0, lineInChunk: -1, byteOffset: error.decompressedOffset) }
                 aggregator.recordProblem(BatchRunner.problem(from: error, input: stream.input, lastLine: location))
@@ -144,7 +162,8 @@ final class Worker {
                 if lowerPriority { yieldToInflater() }
                 if let plan, formats.readsSequentially(plan.format) {
                     if sequentialParser == nil { sequentialParser = AnyLineParser(formats.makeParser(plan)) }
-                    _ = consume(piped.chunk, input: stream.input, part: piped.sequence, firstLine: 0, parser: &sequentialParser!)
+                    let lines = consume(piped.chunk, input: stream.input, part: piped.sequence, firstLine: 0, parser: &sequentialParser!)
+                    lastChunk = (piped.sequence, lines, piped.chunk.endOffset)
                 } else {
                     parse(piped, of: stream, plan: plan)
                 }

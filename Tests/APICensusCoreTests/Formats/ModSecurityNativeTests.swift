@@ -155,6 +155,26 @@ import Testing
         #expect(stray == [.ignored, .rejected(.malformed), .rejected(.malformed), .ignored])
     }
 
+    @Test func aRecordOpenAtTheEndIsReportedByFinish() {
+        var p = ModSecurityNativeParser()
+        let open = Self.v2Intercepted.components(separatedBy: "--8a3bc1f2-Z--")[0]
+        #expect(p.records(open).calls.isEmpty)
+        var call = RawCall()
+        #expect(p.finish(into: &call) == .rejected(.malformed))
+        #expect(p.finish(into: &call) == nil)
+        // Through the aggregator, the record takes the place of one ignored line.
+        var aggregator = CallAggregator()
+        var q = ModSecurityNativeParser()
+        let text = Self.v2Intercepted + open
+        Array(text.utf8).withUnsafeBufferPointer { buf in
+            _ = aggregator.consume(chunk: buf, input: 0, chunkIndex: 0, firstLine: 0, startOffset: 0, parser: &q)
+        }
+        aggregator.finish(&q, input: 0, at: LineLocation(input: 0, chunk: 0, lineInChunk: 60, byteOffset: Int64(text.utf8.count)))
+        let c = aggregator.snapshot().files[0]!
+        #expect(c.parsed == 1 && c.rejected == 1 && c.parsed + c.ignored + c.rejected == c.lines)
+        #expect(aggregator.snapshot().samples.first?.text == "(record cut short by the end of the input)")
+    }
+
     @Test func bodyLinesThatLookLikeBoundariesStayBody() {
         // A multipart body line of the same shape but another id, inside part C, is body text.
         let text = Self.v2Intercepted.replacing("------WebKitFormBoundary7MA4YWxkTrZu0gW--", with: "--deadbeef-Z--")

@@ -94,4 +94,8 @@ public struct EnvelopedParser<Inner: LineParser>: LineParser {
             return inner.parse(line, into: &call)
         }
     }
+
+    public mutating func finish(into call: inout RawCall) -> LineOutcome? {
+        inner.finish(into: &call)
+    }
 }

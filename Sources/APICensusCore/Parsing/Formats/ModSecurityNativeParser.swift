@@ -34,8 +34,8 @@
 ///
 /// A record with no request line (part B not logged) is rejected as `missing_field` at its `Z`; a
 /// record cut short by the next record's `A` boundary is rejected as `malformed` on that line; lines
-/// outside any record that are not blank are rejected as `malformed`. A record still open at the end
-/// of the input (a log being written) is not counted.
+/// outside any record that are not blank are rejected as `malformed`; a record still open at the end
+/// of the input (a log being written, a truncated file) is rejected as `malformed` by `finish`.
 public struct ModSecurityNativeParser: LineParser {
     private let buffer = OwnedBytes(capacity: 4096)
     private var state = RecordState()
@@ -87,6 +87,12 @@ public struct ModSecurityNativeParser: LineParser {
         }
         if n > 0 { partLine += 1 }
         return .ignored
+    }
+
+    public mutating func finish(into call: inout RawCall) -> LineOutcome? {
+        guard inRecord else { return nil }
+        inRecord = false
+        return .rejected(.malformed)
     }
 
     // MARK: Parts
