@@ -101,6 +101,11 @@ import Testing
         let f = unwrap(.shipperJSON, fluentBit)
         #expect(f?.inner == "line two" && f?.time == utcMillis(2026, 10, 10, 13, 55, 36, 500))
         #expect(unwrap(.shipperJSON, #"{"message":{"nested":true}}"#) == nil)
+        // ECS keeps the line in event.original when message was parsed away.
+        #expect(unwrap(.shipperJSON, #"{"@timestamp":"2026-10-10T13:55:36Z","event":{"original":"line three"}}"#)?.inner == "line three")
+        // A Docker json-file line shipped by Filebeat: both documents are unwrapped; the outer time is kept.
+        let nested = unwrap(.shipperJSON, #"{"@timestamp":"2026-10-10T13:55:37Z","message":"{\"log\":\"line \\\"four\\\"\\n\",\"stream\":\"stdout\",\"time\":\"2026-10-10T13:55:36Z\"}"}"#)
+        #expect(nested?.inner == #"line "four""# && nested?.time == utcMillis(2026, 10, 10, 13, 55, 37))
         #expect(unwrap(.shipperJSON, #"{"status":200}"#) == nil)
     }
 

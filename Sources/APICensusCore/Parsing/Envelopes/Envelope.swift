@@ -9,7 +9,8 @@ public enum EnvelopeKind: String, CaseIterable, Sendable, Comparable {
     case dockerJSON = "docker_json"
     /// containerd / CRI-O `TIME STREAM F|P line` (`CRIEnvelope`).
     case cri
-    /// Filebeat, Logstash, Vector, Fluent Bit JSON with the line in `message` or `log` (`ShipperJSONEnvelope`).
+    /// Filebeat, Logstash, Vector, Fluent Bit JSON with the line in `message`, `log` or `event.original`,
+    /// nested documents unwrapped too (`ShipperJSONEnvelope`).
     case shipperJSON = "shipper_json"
 
     public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
@@ -60,7 +61,7 @@ public struct EnvelopeUnwrapper {
         case .syslog: t = syslog.time
         case .dockerJSON: t = docker!.time
         case .cri: t = cri!.time
-        case .shipperJSON: t = shipper!.time
+        case .shipperJSON: return shipper!.timestampMillis()
         }
         return t.count > 0 ? Timestamps.anyMillis(t) : nil
     }
