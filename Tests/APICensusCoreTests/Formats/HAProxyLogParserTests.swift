@@ -104,3 +104,21 @@ import Testing
         #expect(r.f1 >= 0.95, "F1 \(r.f1)")
     }
 }
+
+/// A captured header value is taken for the host only when it looks like one: the host is printed in
+/// the report, so credentials with dots in them (JWTs, dotted API keys) must never pass.
+struct HAProxyCapturedHostShapeTests {
+    @Test(arguments: ["api.example.com", "api.example.com:8443", "localhost", "10.0.0.7", "shop-1.eu.example.io"])
+    func hostNamesAndAddressesAreHosts(value: String) {
+        #expect(Array(value.utf8).withUnsafeBufferPointer { HAProxyLogParser.isHostShaped($0) })
+    }
+
+    @Test(arguments: [
+        "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NSJ9.c2lnbmF0dXJlLXZhbHVlLTEyMzQ1Njc4OTA",
+        "ak_live.9f8e7d6c5b4a39281706f5e4d3c2b1a0",
+        "abc.def123", "key.part.x1y2", "1.2.3", "host.example.com:80a", "a..b.com",
+    ])
+    func credentialsAndOddValuesAreNotHosts(value: String) {
+        #expect(!Array(value.utf8).withUnsafeBufferPointer { HAProxyLogParser.isHostShaped($0) })
+    }
+}

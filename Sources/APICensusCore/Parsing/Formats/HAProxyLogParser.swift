@@ -257,17 +257,43 @@ public struct HAProxyLogParser: LineParser {
     }
 
     static func isHostShaped(_ v: Bytes) -> Bool {
-        var dots = 0, letters = 0
-        for b in v {
+        // A captured value becomes the endpoint's host, which the report prints: it must look like a
+        // real host name (labels of 1–63 name characters, an alphabetic top-level label) or an IPv4
+        // address, so that a captured credential with dots in it (a JWT, a dotted API key) never does.
+        guard v.count > 0, v.count <= 253 else { return false }
+        if v.elementsEqual("localhost".utf8) { return true }
+        if v.count >= 3, v[0] == UInt8(ascii: "e"), v[1] == UInt8(ascii: "y"), v[2] == UInt8(ascii: "J") { return false }
+        var end = v.count
+        if let colon = v.firstIndex(of: UInt8(ascii: ":")) {
+            // host:port — the port must be digits.
+            for b in v[(colon + 1)...] where b &- 48 >= 10 { return false }
+            end = colon
+        }
+        var labels = 0, labelLength = 0, labelAlphabetic = true, labelNumeric = true, allNumeric = true
+        for i in 0...end {
+            let b: UInt8 = i < end ? v[i] : UInt8(ascii: ".")
+            if b == UInt8(ascii: ".") {
+                guard labelLength > 0, labelLength <= 63 else { return false }
+                labels += 1
+                allNumeric = allNumeric && labelNumeric
+                if i == end {
+                    // The last label: a top-level domain (letters) unless the whole is an IPv4 address.
+                    return labels >= 2 && ((labelAlphabetic && labelLength >= 2 && labelLength <= 24) || (allNumeric && labels == 4))
+                }
+                labelLength = 0
+                labelAlphabetic = true
+                labelNumeric = true
+                continue
+            }
             switch b {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"): letters += 1
-            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: ":"), UInt8(ascii: "["),
-                 UInt8(ascii: "]"), UInt8(ascii: "_"): break
-            case UInt8(ascii: "."): dots += 1
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"): labelNumeric = false
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): labelAlphabetic = false
+            case UInt8(ascii: "-"), UInt8(ascii: "_"): labelAlphabetic = false; labelNumeric = false
             default: return false
             }
+            labelLength += 1
         }
-        return dots > 0 || (letters > 0 && v.elementsEqual("localhost".utf8))
+        return false
     }
 
     static func hasPrefix(_ v: Bytes, _ prefix: StaticString) -> Bool {
