@@ -73,8 +73,7 @@ func makeJWT(header: String, payload: String, signature: String = "c2lnbmF0dXJl"
     func classify(_ fields: [String: String], traits: InputTraits? = nil, settings: CoverageSettings = CoverageSettings()) -> CallEvidence {
         let c = call(fields)
         let target = RequestTarget.split(c.target, isConnect: false)!
-        return CallClassifier(settings: settings).classify(c, path: target.path, query: target.hasQuery ? target.query : nil,
-                                                           traits: traits ?? gateway)
+        return CallClassifier(settings: settings).classify(c, query: target.hasQuery ? target.query : nil, traits: traits ?? gateway)
     }
 
     @Test func authenticationKinds() {
@@ -94,8 +93,7 @@ func makeJWT(header: String, payload: String, signature: String = "c2lnbmF0dXJl"
         #expect(classify(["consumer": "mobile-app"]).auth == .gatewayConsumer)
         var mtls = call([:])
         mtls.clientCertificate = .verified
-        let target = RequestTarget.split(mtls.target, isConnect: false)!
-        #expect(CallClassifier().classify(mtls, path: target.path, query: nil, traits: gateway).auth == .mtls)
+        #expect(CallClassifier().classify(mtls, query: nil, traits: gateway).auth == .mtls)
     }
 
     @Test func authIsNotObservableWhereTheFormatLogsNoCredentials() {
@@ -164,22 +162,45 @@ func makeJWT(header: String, payload: String, signature: String = "c2lnbmF0dXJl"
         #expect(classify(["headers": #"{"via": "1.1 kong"}"#], traits: sidecar, settings: custom).gateway == .absent)
     }
 
-    @Test func apiStyles() {
-        #expect(classify(["method": "POST", "target": "/graphql"]).style == .graphql)
+    @Test func apiStyleSignalsOfACall() {
         #expect(classify(["method": "POST", "target": "/api", "ctype": "application/graphql"]).style == .graphql)
-        #expect(classify(["method": "POST", "target": "/helloworld.Greeter/SayHello", "version": "HTTP/2.0"]).style == .grpc)
-        #expect(classify(["method": "POST", "target": "/helloworld.Greeter/SayHello", "version": "HTTP/1.1"]).style == .rest)
         #expect(classify(["method": "POST", "target": "/x", "ctype": "application/grpc+proto"]).style == .grpc)
         #expect(classify(["method": "POST", "target": "/x", "scheme": "grpcs"]).style == .grpc)
-        #expect(classify(["method": "POST", "target": "/Service.asmx"]).style == .soap)
-        #expect(classify(["method": "POST", "target": "/ws/soap/orders"]).style == .soap)
+        #expect(classify(["method": "POST", "target": "/orders", "ctype": "application/soap+xml"]).style == .soap)
         #expect(classify(["method": "POST", "target": "/orders", "ctype": "text/xml; charset=utf-8",
                           "headers": #"{"SOAPAction": "urn:getOrder"}"#]).style == .soap)
         #expect(classify(["method": "POST", "target": "/orders", "ctype": "text/xml"]).style == .rest)
         #expect(classify(["target": "/socket", "status": "101"]).style == .websocket)
         #expect(classify(["target": "/socket", "scheme": "wss"]).style == .websocket)
+        #expect(classify(["target": "/socket", "headers": #"{"Upgrade": "websocket"}"#]).style == .websocket)
         #expect(classify(["target": "/events", "headers": #"{"Accept": "text/event-stream"}"#]).style == .sse)
-        #expect(classify(["target": "/api/v1/users/42"]).style == .rest)
+        // Path shapes are judged per endpoint, on the template.
+        #expect(classify(["method": "POST", "target": "/graphql"]).style == .rest)
+    }
+
+    @Test func apiStyleOfAnEndpoint() {
+        func evidence(_ calls: [(APIStyle, HTTPVersionClass)]) -> EndpointEvidence {
+            var ev = EndpointEvidence()
+            for (style, http) in calls {
+                var e = CallEvidence()
+                e.style = style
+                e.http = http
+                ev.record(e, roleIndex: 0, status: 200)
+            }
+            return ev
+        }
+        let plain = evidence([(.rest, .http11), (.rest, .http11)])
+        let h2 = evidence([(.rest, .http2), (.rest, .http2)])
+        #expect(APIStyle.judge(template: "/graphql", method: "POST", evidence: plain) == .graphql)
+        #expect(APIStyle.judge(template: "/api/v2/GraphQL", method: "GET", evidence: plain) == .graphql)
+        #expect(APIStyle.judge(template: "/Service.asmx", method: "POST", evidence: plain) == .soap)
+        #expect(APIStyle.judge(template: "/ws/soap/orders", method: "POST", evidence: plain) == .soap)
+        #expect(APIStyle.judge(template: "/helloworld.Greeter/SayHello", method: "POST", evidence: h2) == .grpc)
+        #expect(APIStyle.judge(template: "/helloworld.Greeter/SayHello", method: "POST", evidence: plain) == .rest)
+        #expect(APIStyle.judge(template: "/api/v1/users/{int}", method: "GET", evidence: h2) == .rest)
+        // Call signals win when most calls show one.
+        #expect(APIStyle.judge(template: "/socket", method: "GET", evidence: evidence([(.websocket, .http11), (.rest, .http11)])) == .websocket)
+        #expect(APIStyle.judge(template: "/socket", method: "GET", evidence: evidence([(.websocket, .http11), (.rest, .http11), (.rest, .http11)])) == .rest)
     }
 
     @Test func httpAndTLSVersions() {
