@@ -67,6 +67,9 @@ struct BatchCommand: ParsableCommand {
     @Flag(name: .long, help: "Add generated_at (the report is otherwise byte-identical for the same input).")
     var timestamp = false
 
+    @Flag(name: .long, help: "Add the mergeable state (for `apicensus merge`) to the report.")
+    var includeState = false
+
     @Flag(name: .long, inversion: .prefixedNo, help: "Progress line on stderr when it is a terminal.")
     var progress = true
 
@@ -148,7 +151,11 @@ struct BatchCommand: ParsableCommand {
             options.thirdPartyHosts = file.coverage.thirdPartyHosts
         }
         if timestamp { options.generatedAtMillis = Self.nowMillis() }
-        let report = ReportBuilder.report(state: result.state, inputs: result.inputs, options: options)
+        var report = ReportBuilder.report(state: result.state, inputs: result.inputs, options: options)
+        if includeState, case .object(var fields) = report {
+            fields.append(("state", StateSection(inputs: result.inputs, base: result.state, deltas: [PartitionDelta]()).json))
+            report = .object(fields)
+        }
         var bytes = report.bytes(indent: compact ? nil : 2)
         bytes.append(UInt8(ascii: "\n"))
         try sink.write(bytes)

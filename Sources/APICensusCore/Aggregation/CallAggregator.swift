@@ -111,7 +111,9 @@ public struct CallAggregator {
                     record(call, source: source)
                 case .ignored:
                     counters.ignored += 1
-                case .rejected(let reason):
+                case .rejected(var reason):
+                    // A server's own error or diagnostic line among access records says what it is.
+                    if reason != .errorLog, ErrorLogLine.matches(line) { reason = .errorLog }
                     counters.rejected += 1
                     reject(reason, line: line,
                            at: LineLocation(input: input, chunk: chunkIndex, lineInChunk: lineIndex,
