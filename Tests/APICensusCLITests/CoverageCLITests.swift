@@ -129,3 +129,40 @@ import Testing
         #expect(badSource.stderr.contains("--source 'firewall=x.log'"))
     }
 }
+
+/// The real gateway, WAF and load-balancer parsers feed the classification: generated Kong, AWS
+/// WAF and ALB logs (the generator gives each synthetic client a credential kind and a TLS version).
+@Suite(.serialized) struct CoverageFormatsCLITests {
+    let dir: URL
+
+    init() throws { dir = try CLI.temporaryDirectory() }
+
+    func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
+
+    @Test func generatedGatewayWAFAndLoadBalancerLogs() throws {
+        for (format, name) in [("kong", "kong.json"), ("aws_waf", "waf.json"), ("aws_alb", "alb.log")] {
+            let g = try CLI.run(["generate", "--format", format, "--lines", "3000", "--seed", "11", "-o", path(name)])
+            #expect(g.status == 0, "\(format): \(g.stderr)")
+        }
+        let r = try CLI.run(["batch", path("kong.json"), path("waf.json"), path("alb.log")])
+        #expect(r.status == 0, "\(r.stderr)")
+        let files = (r.json["input"] as! [String: Any])["files"] as! [[String: Any]]
+        #expect(Set(files.map { "\($0["format"]!)=\($0["role"]!)" }) == ["aws_alb=lb", "aws_waf=waf", "kong=gateway"])
+        let coverage = r.json["coverage"] as! [String: Any]
+        let roles = coverage["roles"] as! [String: [String: Int]]
+        #expect(roles["gateway"]?["records"] == 3000 && roles["waf"]?["records"] == 3000 && roles["lb"]?["records"] == 3000)
+        let auth = coverage["auth"] as! [String: Int]
+        #expect((auth["bearer_jwt"] ?? 0) > 0, "\(auth)")
+        let tls = coverage["tls"] as! [String: Int]
+        #expect((tls["tls1.3"] ?? 0) > 0 && (tls["tls1.0"] ?? 0) > 0, "\(tls)")
+        let metrics = coverage["metrics"] as! [String: [String: Any]]
+        #expect(metrics["waf.present"]?["value"] as? Double == 1)
+        #expect(metrics["tls.legacy_calls"]?["observable"] as? Bool == true)
+        #expect(metrics["mediation.endpoint_share"]?["observable"] as? Bool == true)
+        // Whatever credentials the generator wrote, only kinds reach the output.
+        for marker in ["eyJ", "sk_live_", "Basic ", "Bearer "] {
+            #expect(!r.text.contains(marker), "\(marker) echoed")
+            #expect(!r.stderr.contains(marker), "\(marker) echoed on stderr")
+        }
+    }
+}

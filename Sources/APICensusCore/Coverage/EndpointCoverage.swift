@@ -36,8 +36,14 @@ extension APIStyle {
     /// types, gRPC schemes), else the template's shape: `/graphql`, a `soap` segment, `.asmx` or
     /// `.svc`, or `/package.Service/Method` called with POST over HTTP/2 or 3 (gRPC); else REST.
     public static func judge(template: String, method: String, evidence ev: some EvidenceCounters) -> APIStyle {
-        let signalled = ev.dominantStyle
-        if signalled != .rest, ev.calls(style: signalled) * 2 >= ev.total { return signalled }
+        // The most frequent signal other than REST (calls without a signal vote REST).
+        var signalled = APIStyle.rest
+        var signals: UInt64 = 0
+        for style in APIStyle.allCases where style != .rest && ev.calls(style: style) > signals {
+            signalled = style
+            signals = ev.calls(style: style)
+        }
+        if signals > 0, signals * 2 >= ev.total { return signalled }
         let segments = template.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map { $0.lowercased() }
         guard let last = segments.last else { return .rest }
         if last == "graphql" || last == "graphiql" { return .graphql }
