@@ -439,7 +439,7 @@ public struct CallClassifier {
 
     /// A direct-mapped cache of caller classes keyed by the client bytes (up to 16 of them).
     final class CallerCache {
-        static let size = 1024
+        static let size = 4096
         /// Per entry: the client's bytes as two words, and its length + 1 with the class in the top byte
         /// (0 = empty).
         let words = UnsafeMutablePointer<UInt64>.allocate(capacity: size * 3)
@@ -461,7 +461,7 @@ public struct CallClassifier {
             } else {
                 for i in 0..<n { w0 |= UInt64(base[i]) << UInt64(i * 8) }
             }
-            let slot = Int(truncatingIfNeeded: ((w0 ^ (w1 &* 0x9E37_79B9_7F4A_7C15)) &* 0xBF58_476D_1CE4_E5B9) >> 54) * 3
+            let slot = Int(truncatingIfNeeded: ((w0 ^ (w1 &* 0x9E37_79B9_7F4A_7C15)) &* 0xBF58_476D_1CE4_E5B9) >> 52) * 3
             let tag = words[slot + 2]
             if tag & 0xFF == UInt64(n + 1), words[slot] == w0, words[slot + 1] == w1 {
                 return CallerClass(rawValue: UInt8(truncatingIfNeeded: tag >> 56)) ?? .unknown
