@@ -121,7 +121,7 @@ public struct CallClassifier {
     /// same decisions as the general path makes with every other field absent.
     func classifyRequestLine(_ call: RawCall, query: Bytes?, traits: InputTraits) -> CallEvidence {
         var e = CallEvidence()
-        let (caller, throughGateway) = callerClass(client: call.client, forwardedFor: .none)
+        let (caller, throughGateway) = callerClass(client: call.client, forwardedFor: call.forwardedFor)
         e.caller = caller
         if let query, hasAPIKeyParameter(query) {
             e.auth = .apiKeyQuery
