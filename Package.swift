@@ -13,6 +13,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         .systemLibrary(
@@ -33,7 +34,7 @@ let package = Package(
         ),
         .target(
             name: "APICensusIO",
-            dependencies: ["APICensusCore", "CZlib"],
+            dependencies: ["APICensusCore", "CZlib", .product(name: "Yams", package: "Yams")],
             path: "Sources/APICensusIO"
         ),
         .executableTarget(

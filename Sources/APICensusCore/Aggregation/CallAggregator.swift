@@ -8,6 +8,8 @@ import Darwin
 public struct AggregationOptions: Sendable, Equatable {
     /// Longest accepted line in bytes; longer lines are rejected as `too_long`.
     public var maxLineLength = 1 << 20
+    /// Networks, gateway-evidence headers and API-key names for the per-call classification.
+    public var coverage = CoverageSettings()
     public init() {}
 }
 
@@ -23,9 +25,48 @@ public struct CallAggregator {
     private var normalizer = PathNormalizer()
     private let prefix = PrefixScratch()
     private var pathValues = PathValues()
+    private let classifier: CallClassifier
+    /// Role, format fields and host override of each input, set before its chunks are consumed.
+    private var contexts: [Int: InputContext] = [:]
+    /// The host overrides' bytes, kept for the aggregator's lifetime.
+    private var hostOverrides: [String: OwnedBytes] = [:]
 
     public init(options: AggregationOptions = AggregationOptions()) {
         self.options = options
+        self.classifier = CallClassifier(settings: options.coverage)
+    }
+
+    /// Tells the aggregator where an input's records come from (its role, what its format logs,
+    /// a host to file its calls under). Inputs never described count as `InputContext.unspecified`.
+    public mutating func setContext(_ context: InputContext, for input: Int) {
+        contexts[input] = context
+        if let host = context.hostOverride, hostOverrides[host] == nil { hostOverrides[host] = OwnedBytes(host) }
+    }
+
+    /// What is known about an input's source, per chunk.
+    struct Source {
+        var traits: InputTraits
+        var roleIndex: Int
+        /// The host override's bytes (owned by the aggregator), when the input has one.
+        var host: Bytes?
+
+        init(_ context: InputContext, host: Bytes? = nil) {
+            traits = InputTraits(context)
+            roleIndex = EndpointEvidence.roleIndex(context.role)
+            self.host = host
+        }
+    }
+
+    /// Bytes copied once and kept alive by their owner.
+    final class OwnedBytes {
+        let bytes: Bytes
+        init(_ s: String) {
+            let a = Array(s.utf8)
+            let p = UnsafeMutablePointer<UInt8>.allocate(capacity: max(a.count, 1))
+            p.initialize(from: a, count: a.count)
+            bytes = Bytes(start: p, count: a.count)
+        }
+        deinit { UnsafeMutablePointer(mutating: bytes.baseAddress)?.deallocate() }
     }
 
     /// Parses every line of `chunk` (complete lines; the last may lack its `\n`).
@@ -46,6 +87,9 @@ public struct CallAggregator {
                                        startOffset: Int64, parser: inout P) -> Int {
         guard let base = chunk.baseAddress, chunk.count > 0 else { return 0 }
         var counters = state.files[input] ?? InputFileCounters()
+        let context = contexts[input] ?? .unspecified
+        let source = Source(context, host: context.hostOverride.flatMap { hostOverrides[$0]?.bytes })
+        let parsedBefore = counters.parsed
         var call = RawCall()
         var position = 0
         var lineIndex = firstLine
@@ -67,7 +111,7 @@ public struct CallAggregator {
                 switch parser.parse(line, into: &call) {
                 case .call:
                     counters.parsed += 1
-                    record(call)
+                    record(call, source: source)
                 case .ignored:
                     counters.ignored += 1
                 case .rejected(var reason):
@@ -83,6 +127,10 @@ public struct CallAggregator {
             position = lineEnd + 1
         }
         counters.bytes += Int64(chunk.count)
+        if counters.parsed > parsedBefore {
+            state.run.recordsByRole[source.roleIndex] &+= counters.parsed - parsedBefore
+            state.run.observableFields.formUnion(context.yields)
+        }
         state.files[input] = counters
         state.chunkLines[AggregateState.ChunkKey(input: input, chunk: chunkIndex), default: 0] += UInt64(lineIndex - firstLine)
         return lineIndex - firstLine
@@ -138,8 +186,16 @@ public struct CallAggregator {
         }
     }
 
-    /// Adds one parsed record.
+    /// Adds one parsed record from an input the aggregator was told nothing about.
     public mutating func record(_ call: RawCall) {
+        record(call, source: CallAggregator.unspecifiedSource)
+    }
+
+    // Immutable after its one-time initialisation (no host bytes); shared read-only by all threads.
+    nonisolated(unsafe) static let unspecifiedSource = Source(.unspecified)
+
+    /// Adds one parsed record.
+    mutating func record(_ call: RawCall, source: Source) {
         if call.timestampMillis != RawCall.unknownTime {
             if call.timestampMillis < state.firstMillis { state.firstMillis = call.timestampMillis }
             if call.timestampMillis > state.lastMillis { state.lastMillis = call.timestampMillis }
@@ -165,7 +221,9 @@ public struct CallAggregator {
             typed = CallAggregator.authority
             pathHash = 0xA7
         }
-        let host = call.host.count > 0 ? call.host : (target.form == .authority ? .none : target.host)
+        // The query's API-key names are looked for in the stats' pass over the names.
+        let evidence = classifier.classify(call, query: target.hasQuery ? target.query : nil, traits: source.traits, queryChecked: false)
+        let host = source.host ?? (call.host.count > 0 ? call.host : (target.form == .authority ? .none : target.host))
         // Key prefix: METHOD \0 host, written into a fixed buffer. Formats that log the path but not
         // the method (some JSON logs) give "-": method unknown.
         let methodLength = min(call.method.count, CallAggregator.maxMethodLength)
@@ -193,7 +251,8 @@ public struct CallAggregator {
             prefix.lastHash = prefixHash
         }
         let index = table.index(hash: ByteHash.combine(prefixHash, pathHash), prefix: key, path: typed, methodLength: methodEnd)
-        table.stats[index].record(call, query: target.hasQuery ? target.query : nil)
+        table.stats[index].record(call, query: target.hasQuery ? target.query : nil, evidence: evidence,
+                                  roleIndex: source.roleIndex, queryKeys: classifier.queryKeys)
     }
 
     static let maxMethodLength = 32
@@ -245,7 +304,8 @@ public struct CallAggregator {
 extension EndpointStats {
     /// Hot-path update for one call.
     @inline(__always)
-    mutating func record(_ call: RawCall, query: Bytes?) {
+    mutating func record(_ call: RawCall, query: Bytes?, evidence: CallEvidence, roleIndex: Int, queryKeys: QueryKeyMatcher) {
+        var evidence = evidence
         calls &+= 1
         statuses.record(call.status)
         if call.responseBytes >= 0 {
@@ -266,8 +326,13 @@ extension EndpointStats {
                 if !queryParameters.contains(h) {
                     queryParameters.insert(hash: h, name: QueryNames.safeName(name))
                 }
+                if evidence.authOpenToQueryKey, queryKeys.matches(hash: h, name: name) {
+                    evidence.auth = .apiKeyQuery
+                    evidence.authOpenToQueryKey = false
+                }
             }
         }
+        self.evidence.record(evidence, roleIndex: roleIndex, status: call.status)
     }
 }
 

@@ -9,8 +9,12 @@
 ///   order-free collection (status codes, client hashes, query names) sorted, so equal states give
 ///   equal bytes whatever order they were built in;
 /// - each endpoint's statistics sit in a length-prefixed record, so a later version can append fields
-///   to `EndpointStats` (coverage evidence, for example): a newer decoder reads the fields an older
-///   record has and defaults the rest; an older decoder refuses the newer version by its version byte.
+///   to `EndpointStats`: a newer decoder reads the fields an older record has and defaults the rest;
+///   an older decoder refuses the newer version by its version byte. The coverage evidence is such an
+///   appended field: (signature, count) pairs sorted by signature (a record without it decodes with
+///   no evidence);
+/// - after the time range, the run's coverage evidence: records per role and the names of the
+///   fields the inputs' formats can log.
 ///
 /// Unsigned counts are LEB128 varints, signed values zigzag varints, 64-bit hashes fixed 8 bytes,
 /// strings a varint length then UTF-8.
@@ -112,6 +116,11 @@ extension AggregateState {
         w.signed(firstMillis)
         w.signed(lastMillis)
         w.unsigned(callsWithoutTime)
+
+        for n in run.recordsByRole { w.unsigned(n) }
+        let fields = run.observableFields.fields.map(\.rawValue).sorted()
+        w.unsigned(UInt64(fields.count))
+        for f in fields { w.string(f) }
         return w.bytes
     }
 
@@ -200,6 +209,14 @@ extension AggregateState {
         firstMillis = try r.signed()
         lastMillis = try r.signed()
         callsWithoutTime = try r.unsigned()
+
+        for i in 0..<run.recordsByRole.count { run.recordsByRole[i] = try r.unsigned() }
+        for _ in 0..<(try r.count()) {
+            let at = r.position
+            let name = try r.string()
+            guard let field = CallField(rawValue: name) else { throw r.error("unknown call field '\(name)'", at: at) }
+            run.observableFields.insert(field)
+        }
         guard r.position == bytes.count else {
             throw r.error("\(bytes.count - r.position) unexpected byte(s) after the state", at: r.position)
         }
@@ -274,6 +291,13 @@ struct StateWriter {
             string(n)
         }
         unsigned(s.callsWithQuery)
+        // Coverage evidence (appended): (signature, count) pairs in signature order.
+        let evidence = s.evidence.signatureCounts
+        unsigned(UInt64(evidence.count))
+        for (signature, count) in evidence {
+            unsigned(signature)
+            unsigned(count)
+        }
     }
 }
 
@@ -408,6 +432,18 @@ struct StateReader {
             s.queryParameters.names.append(try string())
         }
         s.callsWithQuery = try unsigned()
+        // Records written before coverage evidence was appended end here.
+        if position < end {
+            var pairs: [(signature: UInt64, count: UInt64)] = []
+            for _ in 0..<(try count()) {
+                let at = position
+                let signature = try unsigned()
+                guard EndpointEvidence.Signature.isValid(signature) else { throw error("invalid evidence signature \(signature)", at: at) }
+                guard pairs.last.map({ $0.signature < signature }) ?? true else { throw error("evidence signatures out of order", at: at) }
+                pairs.append((signature, try unsigned()))
+            }
+            s.evidence = EndpointEvidence(signatureCounts: pairs)
+        }
         return s
     }
 }

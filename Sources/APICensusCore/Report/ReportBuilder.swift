@@ -6,6 +6,9 @@ public struct InputDescription: Sendable, Equatable {
     public var formatConfidence: Double?
     /// Bytes of the file on disk (compressed size for gzip); nil for stdin.
     public var sizeOnDisk: Int64?
+    /// The source's role: named by the user (`--source ROLE=PATH`, the configuration), or nil to
+    /// take the format's default.
+    public var explicitRole: SourceRole?
     /// The envelope each line came in (syslog, Docker JSON…), when there was one.
     public var envelope: EnvelopeKind?
     /// Lines were parsed one by one with whichever format accepted each (`MixedFormatParser`).
@@ -13,12 +16,19 @@ public struct InputDescription: Sendable, Equatable {
     /// For inputs parsed per line: records parsed by each format.
     public var recordsByFormat: [LogFormat: UInt64] = [:]
 
-    public init(path: String, encoding: String, format: LogFormat?, formatConfidence: Double?, sizeOnDisk: Int64?) {
+    public init(path: String, encoding: String, format: LogFormat?, formatConfidence: Double?, sizeOnDisk: Int64?,
+                explicitRole: SourceRole? = nil) {
         self.path = path
         self.encoding = encoding
         self.format = format
         self.formatConfidence = formatConfidence
         self.sizeOnDisk = sizeOnDisk
+        self.explicitRole = explicitRole
+    }
+
+    /// The role the input's records are counted under.
+    public var role: SourceRole {
+        explicitRole ?? format.flatMap { f in FormatCatalog.all.first { $0.format == f }?.defaultRole } ?? InputContext.unspecified.role
     }
 }
 
@@ -28,6 +38,10 @@ public struct ReportOptions: Sendable, Equatable {
     public var toolVersion = APICensusVersion.current
     /// Milliseconds since the epoch to print as `generated_at`; nil keeps the report deterministic.
     public var generatedAtMillis: Int64?
+    /// The user's route patterns: typed paths matching one are filed under it, not templated.
+    public var routePatterns = RoutePatternSet()
+    /// Hosts that are third-party APIs (coverage).
+    public var thirdPartyHosts = HostPatternSet()
     public init() {}
 }
 
@@ -54,7 +68,13 @@ public enum ReportBuilder {
     /// which it was merged.
     public static func endpoints(from state: AggregateState, options: ReportOptions) -> [Endpoint] {
         var inference = TemplateInference(collapseThreshold: options.collapseThreshold)
+        // Paths the user's route patterns name are filed under them and kept out of inference.
+        var routed: [RawEndpointKey: String] = [:]
         for (key, stats) in state.endpoints {
+            if let pattern = options.routePatterns.match(host: key.host, typedPath: key.typedPath) {
+                routed[key] = pattern
+                continue
+            }
             inference.add(host: key.host, typedPath: key.typedPath, method: key.method, calls: stats.calls)
         }
         let map = inference.resolve()
@@ -62,8 +82,8 @@ public enum ReportBuilder {
         var groups: [GroupKey: Endpoint] = [:]
         for key in state.endpoints.keys.sorted() {
             let stats = state.endpoints[key]!
-            let template = key.typedPath == "*" || key.typedPath == "{authority}"
-                ? key.typedPath : map.template(host: key.host, typedPath: key.typedPath)
+            let template = routed[key] ?? (key.typedPath == "*" || key.typedPath == "{authority}"
+                ? key.typedPath : map.template(host: key.host, typedPath: key.typedPath))
             let g = GroupKey(host: key.host, method: key.method, template: template)
             if groups[g] == nil {
                 groups[g] = Endpoint(host: key.host, method: key.method, template: template, stats: stats, typedPaths: 1)
@@ -95,6 +115,7 @@ public enum ReportBuilder {
 
     public static func report(state: AggregateState, inputs: [InputDescription], options: ReportOptions) -> JSONOutput {
         let endpoints = endpoints(from: state, options: options)
+        let coverage = CoverageAnalysis(state: state, endpoints: endpoints, options: options)
         var fields: [(String, JSONOutput)] = [
             ("schema_version", .string(APICensusVersion.schemaVersion)),
             ("tool", .object([("name", .string("apicensus")), ("version", .string(options.toolVersion))])),
@@ -102,7 +123,8 @@ public enum ReportBuilder {
         if let generated = options.generatedAtMillis { fields.append(("generated_at", .string(isoTime(generated)))) }
         fields.append(("input", inputSection(state: state, inputs: inputs)))
         fields.append(("summary", summarySection(state: state, endpoints: endpoints, options: options)))
-        fields.append(("endpoints", .array(endpoints.map(endpointValue))))
+        fields.append(("endpoints", .array(endpoints.indices.map { endpointValue(endpoints[$0], coverage.coverage[$0]) })))
+        fields.append(("coverage", coverageSection(coverage)))
         return .object(fields)
     }
 
@@ -132,6 +154,8 @@ public enum ReportBuilder {
                 ("encoding", .string(input.encoding)),
                 ("format", input.format.map { .string($0.rawValue) } ?? .null),
                 ("format_confidence", input.formatConfidence.map { .number($0) } ?? .null),
+                ("role", .string(input.role.rawValue)),
+                ("role_source", .string(input.explicitRole == nil ? "format_default" : "explicit")),
                 ("size_on_disk", input.sizeOnDisk.map { .int($0) } ?? .null),
                 ("bytes", .int(c.bytes)),
                 ("lines", .uint(c.lines)),
@@ -209,7 +233,7 @@ public enum ReportBuilder {
         ])
     }
 
-    static func endpointValue(_ e: Endpoint) -> JSONOutput {
+    static func endpointValue(_ e: Endpoint, _ coverage: EndpointCoverage) -> JSONOutput {
         let s = e.stats
         let latency: JSONOutput = s.latency.total == 0 ? .null : .object([
             ("count", .uint(s.latency.total)),
@@ -241,7 +265,7 @@ public enum ReportBuilder {
             ("query_params_truncated", .bool(s.queryParameters.truncated)),
             ("calls_with_query", .uint(s.callsWithQuery)),
             ("typed_paths", .int(Int64(e.typedPaths))),
-        ])
+        ] + endpointCoverageFields(e, coverage))
     }
 
     /// `2023-10-10T08:32:31.000Z` from milliseconds since the epoch.

@@ -10,16 +10,29 @@ final class Worker {
     let formats: FormatSet
     var aggregator: CallAggregator
     let progress: ProgressReporter?
+    /// What the user said about each input (role, host).
+    let sources: [Int: SourceOptions]
     /// Records per format of the inputs parsed per line, by input.
     private(set) var lineFormats: [Int: [LogFormat: UInt64]] = [:]
 
     private lazy var rangeBuffer = ChunkBuffer(capacity: LineChunker.capacity(maxLineLength: config.aggregation.maxLineLength))
 
-    init(config: BatchConfiguration, progress: ProgressReporter?) {
+    init(config: BatchConfiguration, sources: [Int: SourceOptions] = [:], progress: ProgressReporter?) {
         self.config = config
         self.formats = config.formats
         self.aggregator = CallAggregator(options: config.aggregation)
         self.progress = progress
+        self.sources = sources
+    }
+
+    /// Tells the aggregator the input's role, what its format logs and its host override.
+    private func describe(input: Int, format: LogFormat?) {
+        let options = sources[input] ?? SourceOptions()
+        // A per-line (mixed) input is described by its primary format.
+        let descriptor = format.flatMap { formats.descriptor(for: $0) }
+        let role = options.role ?? descriptor?.defaultRole ?? InputContext.unspecified.role
+        aggregator.setContext(InputContext(role: role, yields: CallFieldSet(descriptor?.yields ?? []), hostOverride: options.host),
+                              for: input)
     }
 
     /// Runs one job.
@@ -27,6 +40,7 @@ final class Worker {
         switch job {
         case .range(let input, let path, let range, let part, let parts, let choice):
             aggregator.registerInput(input)
+            if case .known(let plan) = choice { describe(input: input, format: plan.format) } else { describe(input: input, format: nil) }
             switch choice {
             case .known(let plan):
                 parse(.range(path: path, range: range, part: part), input: input, plan: plan)
@@ -153,10 +167,12 @@ final class Worker {
                 aggregator.recordProblem(BatchRunner.problem(from: error, input: stream.input, lastLine: location))
                 return
             case .unrecognised(let piped, let pipe):
+                describe(input: stream.input, format: nil)
                 aggregator.recordProblem(BatchRunner.unrecognisedFormat(input: stream.input))
                 parse(piped, of: stream, plan: nil)
                 pipe.release(piped)
             case .chunk(let piped, let plan, let pipe):
+                describe(input: stream.input, format: plan?.format)
                 // Lower this helper's priority only once the stream's producer thread exists, so
                 // that thread does not inherit it.
                 if lowerPriority { yieldToInflater() }
