@@ -50,6 +50,14 @@ struct BatchCommand: ParsableCommand {
     @Option(name: .long, help: "Longest accepted line in bytes; longer lines are rejected as too_long.")
     var maxLineLength: Int = 1 << 20
 
+    @Option(name: .customLong("spec"), help: ArgumentHelp(
+        "An OpenAPI 3.0/3.1 spec (YAML or JSON); repeat for several.",
+        discussion: "Spec paths take precedence over learned templates; endpoints are judged documented, shadow or zombie, and unused operations listed (docs section)."))
+    var specs: [String] = []
+
+    @Option(name: .long, help: "Maturity rules replacing the built-in ones (see docs/maturity.md, Schemas/rules.schema.json).")
+    var rules: String?
+
     @Option(name: [.short, .long], help: "Write the report to this file instead of stdout.")
     var output: String?
 
@@ -80,6 +88,25 @@ struct BatchCommand: ParsableCommand {
                                         threads: threads ?? Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
         if let fieldMap { config.fieldMap = try FieldMap(parsing: fieldMap) }
         config.aggregation.maxLineLength = maxLineLength
+        // Specs and rules are read before the logs: a bad one is a usage error, found at once.
+        var specifications: [APISpecification] = []
+        for path in specs {
+            do {
+                let loaded = try OpenAPISpecLoader.load(path: path)
+                for warning in loaded.warnings { StandardError.print("apicensus: \(warning)") }
+                specifications.append(loaded.specification)
+            } catch {
+                StandardError.print("apicensus: --spec \(error)")
+                throw ExitCode(2)
+            }
+        }
+        var maturityRules = MaturityRules.builtIn
+        if let rules {
+            do { maturityRules = try MaturityRulesLoader.load(path: rules) } catch {
+                StandardError.print("apicensus: --rules \(error)")
+                throw ExitCode(2)
+            }
+        }
         // Fail before the work, not after it, when the report cannot be written. A file report goes to
         // a hidden temporary file renamed at the end, so `-o` never truncates an input (or adds an
         // empty file to a directory being read) before it is read.
@@ -100,6 +127,8 @@ struct BatchCommand: ParsableCommand {
         var options = ReportOptions()
         options.collapseThreshold = collapseThreshold
         options.maxEndpointsPerHost = maxEndpointsPerHost
+        options.specs = specifications
+        options.maturityRules = maturityRules
         if timestamp { options.generatedAtMillis = Self.nowMillis() }
         let report = ReportBuilder.report(state: result.state, inputs: result.inputs, options: options)
         var bytes = report.bytes(indent: compact ? nil : 2)
