@@ -22,6 +22,8 @@ public struct AggregateState: Sendable, Equatable {
     public var firstMillis = Int64.max
     public var lastMillis = Int64.min
     public var callsWithoutTime: UInt64 = 0
+    /// Which roles contributed records and what their formats can log.
+    public var run = RunEvidence()
 
     public init() {}
 
@@ -43,6 +45,7 @@ public struct AggregateState: Sendable, Equatable {
         firstMillis = min(firstMillis, other.firstMillis)
         lastMillis = max(lastMillis, other.lastMillis)
         callsWithoutTime += other.callsWithoutTime
+        run.merge(other.run)
     }
 
     /// Keeps the earliest `samplesPerReason` samples of each reason (by location), whatever the

@@ -8,6 +8,8 @@ import Darwin
 public struct AggregationOptions: Sendable, Equatable {
     /// Longest accepted line in bytes; longer lines are rejected as `too_long`.
     public var maxLineLength = 1 << 20
+    /// Networks, gateway-evidence headers and API-key names for the per-call classification.
+    public var coverage = CoverageSettings()
     public init() {}
 }
 
@@ -23,9 +25,33 @@ public struct CallAggregator {
     private var normalizer = PathNormalizer()
     private let prefix = PrefixScratch()
     private var pathValues = PathValues()
+    private let classifier: CallClassifier
+    /// Role, format fields and host override of each input, set before its chunks are consumed.
+    private var contexts: [Int: InputContext] = [:]
 
     public init(options: AggregationOptions = AggregationOptions()) {
         self.options = options
+        self.classifier = CallClassifier(settings: options.coverage)
+    }
+
+    /// Tells the aggregator where an input's records come from (its role, what its format logs,
+    /// a host to file its calls under). Inputs never described count as `InputContext.unspecified`.
+    public mutating func setContext(_ context: InputContext, for input: Int) {
+        contexts[input] = context
+    }
+
+    /// What is known about an input's source, per chunk.
+    struct Source {
+        var traits: InputTraits
+        var roleIndex: Int
+        /// The host override's bytes, when the input has one.
+        var host: [UInt8]?
+
+        init(_ context: InputContext) {
+            traits = InputTraits(context)
+            roleIndex = EndpointEvidence.roleIndex(context.role)
+            host = context.hostOverride.map { Array($0.utf8) }
+        }
     }
 
     /// Parses every line of `chunk` (complete lines; the last may lack its `\n`).
@@ -43,6 +69,9 @@ public struct CallAggregator {
                                        startOffset: Int64, parser: inout P) -> Int {
         guard let base = chunk.baseAddress, chunk.count > 0 else { return 0 }
         var counters = state.files[input] ?? InputFileCounters()
+        let context = contexts[input] ?? .unspecified
+        let source = Source(context)
+        let parsedBefore = counters.parsed
         var call = RawCall()
         var position = 0
         var lineIndex = firstLine
@@ -64,7 +93,7 @@ public struct CallAggregator {
                 switch parser.parse(line, into: &call) {
                 case .call:
                     counters.parsed += 1
-                    record(call)
+                    record(call, source: source)
                 case .ignored:
                     counters.ignored += 1
                 case .rejected(let reason):
@@ -78,6 +107,10 @@ public struct CallAggregator {
             position = lineEnd + 1
         }
         counters.bytes += Int64(chunk.count)
+        if counters.parsed > parsedBefore {
+            state.run.recordsByRole[source.roleIndex] &+= counters.parsed - parsedBefore
+            state.run.observableFields.formUnion(context.yields)
+        }
         state.files[input] = counters
         state.chunkLines[AggregateState.ChunkKey(input: input, chunk: chunkIndex), default: 0] += UInt64(lineIndex - firstLine)
         return lineIndex - firstLine
@@ -109,8 +142,13 @@ public struct CallAggregator {
         }
     }
 
-    /// Adds one parsed record.
+    /// Adds one parsed record from an input the aggregator was told nothing about.
     public mutating func record(_ call: RawCall) {
+        record(call, source: Source(.unspecified))
+    }
+
+    /// Adds one parsed record.
+    mutating func record(_ call: RawCall, source: Source) {
         if call.timestampMillis != RawCall.unknownTime {
             if call.timestampMillis < state.firstMillis { state.firstMillis = call.timestampMillis }
             if call.timestampMillis > state.lastMillis { state.lastMillis = call.timestampMillis }
@@ -136,7 +174,18 @@ public struct CallAggregator {
             typed = CallAggregator.authority
             pathHash = 0xA7
         }
-        let host = call.host.count > 0 ? call.host : (target.form == .authority ? .none : target.host)
+        let evidence = classifier.classify(call, path: target.path, query: target.hasQuery ? target.query : nil, traits: source.traits)
+        if let override = source.host {
+            override.withUnsafeBufferPointer { add(call, target: target, host: $0, typed: typed, pathHash: pathHash, evidence: evidence, source: source) }
+        } else {
+            let host = call.host.count > 0 ? call.host : (target.form == .authority ? .none : target.host)
+            add(call, target: target, host: host, typed: typed, pathHash: pathHash, evidence: evidence, source: source)
+        }
+    }
+
+    @inline(__always)
+    private mutating func add(_ call: RawCall, target: RequestTarget, host: Bytes, typed: Bytes, pathHash: UInt64,
+                              evidence: CallEvidence, source: Source) {
         // Key prefix: METHOD \0 host, written into a fixed buffer. Formats that log the path but not
         // the method (some JSON logs) give "-": method unknown.
         let methodLength = min(call.method.count, CallAggregator.maxMethodLength)
@@ -165,6 +214,7 @@ public struct CallAggregator {
         }
         let index = table.index(hash: ByteHash.combine(prefixHash, pathHash), prefix: key, path: typed, methodLength: methodEnd)
         table.stats[index].record(call, query: target.hasQuery ? target.query : nil)
+        table.stats[index].evidence.record(evidence, roleIndex: source.roleIndex, status: call.status)
     }
 
     static let maxMethodLength = 32

@@ -13,6 +13,9 @@ public struct EndpointStats: Sendable, Equatable {
     public var queryParameters = QueryParameterNames()
     /// Calls whose target carried a query string.
     public var callsWithQuery: UInt64 = 0
+    /// Coverage evidence: authentication kinds, roles, callers, styles, HTTP/TLS versions, gateway
+    /// evidence and WAF decisions of the calls.
+    public var evidence = EndpointEvidence()
 
     public init() {}
 
@@ -27,5 +30,6 @@ public struct EndpointStats: Sendable, Equatable {
         latency.merge(other.latency)
         queryParameters.merge(other.queryParameters)
         callsWithQuery &+= other.callsWithQuery
+        evidence.merge(other.evidence)
     }
 }

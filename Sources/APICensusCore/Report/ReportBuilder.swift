@@ -6,13 +6,23 @@ public struct InputDescription: Sendable, Equatable {
     public var formatConfidence: Double?
     /// Bytes of the file on disk (compressed size for gzip); nil for stdin.
     public var sizeOnDisk: Int64?
+    /// The source's role: named by the user (`--source ROLE=PATH`, the configuration), or nil to
+    /// take the format's default.
+    public var explicitRole: SourceRole?
 
-    public init(path: String, encoding: String, format: LogFormat?, formatConfidence: Double?, sizeOnDisk: Int64?) {
+    public init(path: String, encoding: String, format: LogFormat?, formatConfidence: Double?, sizeOnDisk: Int64?,
+                explicitRole: SourceRole? = nil) {
         self.path = path
         self.encoding = encoding
         self.format = format
         self.formatConfidence = formatConfidence
         self.sizeOnDisk = sizeOnDisk
+        self.explicitRole = explicitRole
+    }
+
+    /// The role the input's records are counted under.
+    public var role: SourceRole {
+        explicitRole ?? format.map { FormatCatalog.descriptor(for: $0).defaultRole } ?? InputContext.unspecified.role
     }
 }
 
@@ -22,8 +32,12 @@ public struct ReportOptions: Sendable, Equatable {
     public var toolVersion = APICensusVersion.current
     /// Milliseconds since the epoch to print as `generated_at`; nil keeps the report deterministic.
     public var generatedAtMillis: Int64?
-    /// OpenAPI specs (`--spec`): their paths take precedence over learned templates, and the
-    /// inventory is judged against them (documented, shadow, zombie, unused).
+    /// The user's route patterns: typed paths matching one are filed under it, not templated.
+    public var routePatterns = RoutePatternSet()
+    /// Hosts that are third-party APIs (coverage).
+    public var thirdPartyHosts = HostPatternSet()
+    /// OpenAPI specs (`--spec`): their paths take precedence over route patterns and learned
+    /// templates, and the inventory is judged against them (documented, shadow, zombie, unused).
     public var specs: [APISpecification] = []
     /// The maturity rules (`--rules`), built-in by default.
     public var maturityRules = MaturityRules.builtIn
@@ -70,13 +84,20 @@ public enum ReportBuilder {
     public static func inventory(from state: AggregateState, options: ReportOptions) -> Inventory {
         let index = SpecIndex(specs: options.specs)
         var inference = TemplateInference(collapseThreshold: options.collapseThreshold)
+        // Spec paths first, then the user's route patterns: paths they name are filed under them
+        // and kept out of inference.
         var routeOf: [RawEndpointKey: SpecIndex.Route] = [:]
         var usedOperations = Set<OperationRef>()
+        var routed: [RawEndpointKey: String] = [:]
         for (key, stats) in state.endpoints {
             if !index.isEmpty, key.typedPath != "*", key.typedPath != "{authority}",
                let route = index.route(host: key.host, typedPath: key.typedPath) {
                 routeOf[key] = route
                 if route.operations[key.method] != nil { usedOperations.insert(OperationRef(route: route, method: key.method)) }
+                continue
+            }
+            if let pattern = options.routePatterns.match(host: key.host, typedPath: key.typedPath) {
+                routed[key] = pattern
                 continue
             }
             inference.add(host: key.host, typedPath: key.typedPath, method: key.method, calls: stats.calls)
@@ -87,7 +108,7 @@ public enum ReportBuilder {
         for key in state.endpoints.keys.sorted() {
             let stats = state.endpoints[key]!
             let route = routeOf[key]
-            let template = route?.path ?? (key.typedPath == "*" || key.typedPath == "{authority}"
+            let template = route?.path ?? routed[key] ?? (key.typedPath == "*" || key.typedPath == "{authority}"
                 ? key.typedPath : map.template(host: key.host, typedPath: key.typedPath))
             let g = GroupKey(host: key.host, method: key.method, template: template)
             if groups[g] == nil {
@@ -120,14 +141,22 @@ public enum ReportBuilder {
         result.sort { ($0.host, $0.template, $0.method) < ($1.host, $1.template, $1.method) }
         var drift: DocumentationDrift?
         if !index.isEmpty {
-            drift = DocumentationDrift.judge(&result, index: index, usedOperations: usedOperations, isAPI: { _ in true })
+            drift = DocumentationDrift.judge(&result, index: index, usedOperations: usedOperations,
+                                             isAPI: { isAPI($0, state: state, options: options) })
         }
         return Inventory(endpoints: result, drift: drift)
+    }
+
+    /// Counts as an API endpoint (kind api, not only 404/400/405): what drift, growth and size
+    /// indicators judge, as the coverage ratios do.
+    static func isAPI(_ e: Endpoint, state: AggregateState, options: ReportOptions) -> Bool {
+        EndpointCoverage(e, run: state.run, thirdPartyHosts: options.thirdPartyHosts).isAPI
     }
 
     public static func report(state: AggregateState, inputs: [InputDescription], options: ReportOptions) -> JSONOutput {
         let inventory = inventory(from: state, options: options)
         let endpoints = inventory.endpoints
+        let coverage = CoverageAnalysis(state: state, endpoints: endpoints, options: options)
         var fields: [(String, JSONOutput)] = [
             ("schema_version", .string(APICensusVersion.schemaVersion)),
             ("tool", .object([("name", .string("apicensus")), ("version", .string(options.toolVersion))])),
@@ -135,8 +164,11 @@ public enum ReportBuilder {
         if let generated = options.generatedAtMillis { fields.append(("generated_at", .string(isoTime(generated)))) }
         fields.append(("input", inputSection(state: state, inputs: inputs)))
         fields.append(("summary", summarySection(state: state, endpoints: endpoints, options: options)))
-        fields.append(("endpoints", .array(endpoints.map(endpointValue))))
+        fields.append(("endpoints", .array(endpoints.indices.map { endpointValue(endpoints[$0], coverage.coverage[$0]) })))
+        fields.append(("coverage", coverageSection(coverage)))
         fields.append(("docs", inventory.drift.map { docsSection($0, endpoints: endpoints) } ?? .null))
+        fields.append(contentsOf: scoringSections(summary: coverage.summary, inventory: inventory, state: state, options: options,
+                                                  isAPI: { isAPI($0, state: state, options: options) }))
         return .object(fields)
     }
 
@@ -154,6 +186,8 @@ public enum ReportBuilder {
                 ("encoding", .string(input.encoding)),
                 ("format", input.format.map { .string($0.rawValue) } ?? .null),
                 ("format_confidence", input.formatConfidence.map { .number($0) } ?? .null),
+                ("role", .string(input.role.rawValue)),
+                ("role_source", .string(input.explicitRole == nil ? "format_default" : "explicit")),
                 ("size_on_disk", input.sizeOnDisk.map { .int($0) } ?? .null),
                 ("bytes", .int(c.bytes)),
                 ("lines", .uint(c.lines)),
@@ -231,7 +265,7 @@ public enum ReportBuilder {
         ])
     }
 
-    static func endpointValue(_ e: Endpoint) -> JSONOutput {
+    static func endpointValue(_ e: Endpoint, _ coverage: EndpointCoverage) -> JSONOutput {
         let s = e.stats
         let latency: JSONOutput = s.latency.total == 0 ? .null : .object([
             ("count", .uint(s.latency.total)),
@@ -264,7 +298,7 @@ public enum ReportBuilder {
             ("calls_with_query", .uint(s.callsWithQuery)),
             ("typed_paths", .int(Int64(e.typedPaths))),
             ("documentation", e.documentation.map(documentationValue) ?? .null),
-        ])
+        ] + endpointCoverageFields(e, coverage))
     }
 
     /// `2023-10-10T08:32:31.000Z` from milliseconds since the epoch.

@@ -135,11 +135,13 @@ public struct DocumentationDrift: Sendable, Equatable {
             return EndpointDocumentation(status: .shadow, specPath: route.path, specSources: route.sources,
                                          reason: "method not documented for this path")
         }
+        // Undocumented noise (static assets, probes, scanner paths that only ever got 404/400/405)
+        // is neither a shadow API nor a zombie.
+        if !isAPI(e) { return EndpointDocumentation(status: .notAPI, reason: "not an API endpoint") }
         if let successor {
             return EndpointDocumentation(status: .zombie, supersededBy: successor,
                                          reason: "not documented, and a newer version of this resource is documented")
         }
-        if !isAPI(e) { return EndpointDocumentation(status: .notAPI, reason: "not an API endpoint") }
         return EndpointDocumentation(status: .shadow, reason: index.coversHost(e.host)
                                      ? "no spec path matches" : "no spec covers host \(e.host)")
     }

@@ -1,0 +1,542 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What an input's format can log, as flags read once per chunk rather than per call.
+public struct InputTraits: Sendable, Equatable {
+    public var role: SourceRole
+    /// The format logs the headers that carry credentials (`Authorization`, or a header block):
+    /// a call without any is then known to be unauthenticated, not merely unobserved.
+    public var credentialsObservable: Bool
+    public var logsHeaders: Bool
+    public var logsTLS: Bool
+    public var logsScheme: Bool
+    public var logsClientCertificate: Bool
+    public var logsConsumer: Bool
+    public var logsForwardedFor: Bool
+    /// A gateway or WAF role: its records are the mediation, not evidence of it.
+    public var isMediator: Bool
+
+    public init(_ context: InputContext) {
+        let y = context.yields
+        role = context.role
+        credentialsObservable = y.contains(.authorization) || y.contains(.requestHeaders)
+        logsHeaders = y.contains(.requestHeaders)
+        logsTLS = y.contains(.tlsProtocol)
+        logsScheme = y.contains(.scheme)
+        logsClientCertificate = y.contains(.clientCertificate)
+        logsConsumer = y.contains(.consumer)
+        logsForwardedFor = y.contains(.forwardedFor) || y.contains(.requestHeaders)
+        isMediator = context.role == .gateway || context.role == .waf
+    }
+}
+
+/// Classifies one call from its bytes: authentication kind, caller class, API style, HTTP and TLS
+/// versions, gateway evidence and WAF decision. Credentials are inspected in place and forgotten;
+/// only the kinds leave this type. One per aggregator (it owns a small decoding buffer).
+public struct CallClassifier {
+    public let settings: CoverageSettings
+    private let scratch = DecodeScratch()
+    private let checksForwarding: Bool
+
+    public init(settings: CoverageSettings = CoverageSettings()) {
+        self.settings = settings
+        checksForwarding = !settings.trustedProxies.isEmpty || !settings.gatewayNetworks.isEmpty
+    }
+
+    /// Headers of interest found in a header block, in one pass.
+    struct HeaderFindings {
+        var authorization: Bytes = .none
+        var cookie: Bytes = .none
+        var contentType: Bytes = .none
+        var forwardedFor: Bytes = .none
+        var apiKey = false
+        var gatewayHeader = false
+        var upgradeWebSocket = false
+        var soapAction = false
+        var acceptsEventStream = false
+    }
+
+    /// `path` is the request path (no query), `query` the query string when there is one.
+    public func classify(_ call: RawCall, path: Bytes, query: Bytes?, traits: InputTraits) -> CallEvidence {
+        var e = CallEvidence()
+        var h = HeaderFindings()
+        if traits.logsHeaders, call.requestHeaders.count > 0 { h = findHeaders(call) }
+        let authorization = call.authorization.count > 0 ? call.authorization : h.authorization
+        let cookie = call.cookie.count > 0 ? call.cookie : h.cookie
+        let contentType = call.contentType.count > 0 ? call.contentType : h.contentType
+        let forwardedFor = call.forwardedFor.count > 0 ? call.forwardedFor : h.forwardedFor
+
+        // Caller class, and whether the call came through a gateway address.
+        var throughGateway = false
+        (e.caller, throughGateway) = callerClass(client: call.client, forwardedFor: forwardedFor)
+
+        // Authentication.
+        e.clientCertificate = call.clientCertificate
+        e.auth = authKind(call, authorization: authorization, cookie: cookie, apiKeyHeader: h.apiKey || isPresent(call.apiKey),
+                          query: query, traits: traits, evidence: &e)
+
+        // Transport.
+        e.http = httpVersion(call.httpVersion, scheme: call.scheme)
+        e.tls = tlsState(call.tlsProtocol, scheme: call.scheme, traits: traits)
+        if e.tls.isEncrypted, call.tlsCipher.count > 0 { e.weakCipher = Self.isWeakCipher(call.tlsCipher) }
+
+        // Style.
+        e.style = style(call, path: path, contentType: contentType, http: e.http, headers: h)
+
+        // Gateway evidence (judged on records from services, load balancers and egress proxies).
+        if !traits.isMediator {
+            let consumer = isPresent(call.consumer)
+            if h.gatewayHeader || consumer || throughGateway {
+                e.gateway = .present
+            } else if traits.logsHeaders || traits.logsConsumer || (!settings.gatewayNetworks.isEmpty && call.client.count > 0) {
+                e.gateway = .absent
+            }
+        }
+        e.waf = Self.wafDecision(call.wafAction)
+        return e
+    }
+
+    // MARK: Headers
+
+    func findHeaders(_ call: RawCall) -> HeaderFindings {
+        var h = HeaderFindings()
+        let settings = self.settings
+        HeaderBlock.forEach(call.requestHeaders, form: call.requestHeadersForm) { name, value in
+            switch name.count {
+            case 13 where Self.equalsLower(name, "authorization"): h.authorization = value
+            case 6 where Self.equalsLower(name, "cookie"): h.cookie = value
+            case 12 where Self.equalsLower(name, "content-type"): h.contentType = value
+            case 15 where Self.equalsLower(name, "x-forwarded-for"): h.forwardedFor = value
+            case 7 where Self.equalsLower(name, "upgrade"): h.upgradeWebSocket = Self.containsLower(value, "websocket")
+            case 10 where Self.equalsLower(name, "soapaction"): h.soapAction = true
+            case 6 where Self.equalsLower(name, "accept"): h.acceptsEventStream = Self.containsLower(value, "text/event-stream")
+            default: break
+            }
+            if settings.apiKeyHeaders.matches(name), value.count > 0 { h.apiKey = true }
+            if settings.gatewayEvidenceHeaders.matches(name) { h.gatewayHeader = true }
+            return true
+        }
+        return h
+    }
+
+    // MARK: Callers
+
+    /// The caller's class: the client address, or — when it is a trusted proxy or a gateway — the
+    /// first untrusted address of `X-Forwarded-For` from the right.
+    func callerClass(client: Bytes, forwardedFor: Bytes) -> (CallerClass, throughGateway: Bool) {
+        guard var address = IPAddress.parse(client) else {
+            return (.unknown, false)
+        }
+        var throughGateway = false
+        if checksForwarding {
+            throughGateway = settings.gatewayNetworks.contains(address)
+            if forwardedFor.count > 0, throughGateway || settings.trustedProxies.contains(address) {
+                var end = forwardedFor.count
+                while end > 0 {
+                    var start = end
+                    while start > 0, forwardedFor[start - 1] != UInt8(ascii: ",") { start -= 1 }
+                    var a = start, b = end
+                    while a < b, forwardedFor[a] == 0x20 || forwardedFor[a] == 0x09 { a += 1 }
+                    while b > a, forwardedFor[b - 1] == 0x20 || forwardedFor[b - 1] == 0x09 { b -= 1 }
+                    guard let hop = IPAddress.parse(Bytes(rebasing: forwardedFor[a..<b])) else { break }
+                    address = hop
+                    let isGateway = settings.gatewayNetworks.contains(hop)
+                    if isGateway { throughGateway = true }
+                    if !isGateway && !settings.trustedProxies.contains(hop) { break }
+                    end = start - 1
+                }
+            }
+        }
+        let cls: CallerClass
+        if settings.partnerNetworks.contains(address) {
+            cls = .partner
+        } else if settings.internalNetworks.contains(address) {
+            cls = .internal
+        } else {
+            cls = .external
+        }
+        return (cls, throughGateway)
+    }
+
+    // MARK: Authentication
+
+    func authKind(_ call: RawCall, authorization: Bytes, cookie: Bytes, apiKeyHeader: Bool, query: Bytes?,
+                  traits: InputTraits, evidence e: inout CallEvidence) -> AuthKind {
+        if call.clientCertificate == .verified { return .mtls }
+        if authorization.count > 0 {
+            let kind = authorizationKind(authorization, callMillis: call.timestampMillis, evidence: &e)
+            if kind != .none { return kind }
+        }
+        if apiKeyHeader { return .apiKey }
+        if let query, hasAPIKeyParameter(query) { return .apiKeyQuery }
+        // CLF's user field is what HTTP Basic authentication set.
+        if isPresent(call.user) { return .basic }
+        if isPresent(call.consumer) { return .gatewayConsumer }
+        if cookie.count > 0, hasSessionCookie(cookie) { return .sessionCookie }
+        return traits.credentialsObservable ? .none : .notObservable
+    }
+
+    func authorizationKind(_ value: Bytes, callMillis: Int64, evidence e: inout CallEvidence) -> AuthKind {
+        var i = 0
+        while i < value.count, value[i] == 0x20 { i += 1 }
+        let schemeStart = i
+        while i < value.count, value[i] != 0x20 { i += 1 }
+        let scheme = Bytes(rebasing: value[schemeStart..<i])
+        while i < value.count, value[i] == 0x20 { i += 1 }
+        let credential = Bytes(rebasing: value[i...])
+        if scheme.count == 0 || (scheme.count == 1 && scheme[0] == UInt8(ascii: "-")) { return .none }
+        if Self.equalsLower(scheme, "bearer") {
+            guard credential.count > 0 else { return .none }
+            if isJWT(credential) {
+                inspectJWT(credential, callMillis: callMillis, evidence: &e)
+                return .bearerJWT
+            }
+            return .bearerOpaque
+        }
+        if Self.equalsLower(scheme, "basic") { return credential.count > 0 ? .basic : .none }
+        if Self.equalsLower(scheme, "apikey") || Self.equalsLower(scheme, "api-key") || Self.equalsLower(scheme, "key") { return .apiKey }
+        if Self.equalsLower(scheme, "token") { return .bearerOpaque }
+        // A bare token without a scheme: a JWT is recognisable by its shape.
+        if credential.count == 0, isJWT(scheme) {
+            inspectJWT(scheme, callMillis: callMillis, evidence: &e)
+            return .bearerJWT
+        }
+        // Digest, AWS4-HMAC-SHA256, Negotiate, or a value the logger masked: a credential was sent.
+        return .other
+    }
+
+    /// `eyJ…` followed by two or four more dot-separated base64url segments (JWS or JWE).
+    func isJWT(_ token: Bytes) -> Bool {
+        guard token.count >= 10, token[0] == UInt8(ascii: "e"), token[1] == UInt8(ascii: "y"), token[2] == UInt8(ascii: "J") else { return false }
+        var dots = 0
+        for b in token {
+            if b == UInt8(ascii: ".") { dots += 1; continue }
+            if !Base64URL.isAlphabet(b) { return false }
+        }
+        return dots == 2 || dots == 4
+    }
+
+    /// Reads the JWT header's `alg` and the payload's `exp`; nothing else is looked at or kept.
+    func inspectJWT(_ token: Bytes, callMillis: Int64) -> (algNone: Bool, expired: Bool) {
+        var e = CallEvidence()
+        inspectJWT(token, callMillis: callMillis, evidence: &e)
+        return (e.jwtAlgNone, e.jwtExpired)
+    }
+
+    func inspectJWT(_ token: Bytes, callMillis: Int64, evidence e: inout CallEvidence) {
+        guard let firstDot = token.firstIndex(of: UInt8(ascii: ".")) else { return }
+        let header = Bytes(rebasing: token[0..<firstDot])
+        let afterHeader = Bytes(rebasing: token[(firstDot + 1)...])
+        let payloadEnd = afterHeader.firstIndex(of: UInt8(ascii: ".")) ?? afterHeader.count
+        let payload = Bytes(rebasing: afterHeader[0..<payloadEnd])
+        let decodedHeader = Base64URL.decode(header, into: scratch.pointer, capacity: DecodeScratch.capacity)
+        if let alg = JSONField.stringValue(of: "alg", in: decodedHeader) {
+            e.jwtAlgNone = Self.equalsLower(alg, "none")
+        }
+        // A JWE (five segments) has an encrypted payload: no claims to read.
+        let segments = token.reduce(0) { $0 + ($1 == UInt8(ascii: ".") ? 1 : 0) }
+        guard segments == 2, callMillis != RawCall.unknownTime else { return }
+        let decodedPayload = Base64URL.decode(payload, into: scratch.pointer, capacity: DecodeScratch.capacity)
+        if let exp = JSONField.integerValue(of: "exp", in: decodedPayload), exp < Int64.max / 1000 {
+            e.jwtExpired = exp * 1000 < callMillis
+        }
+    }
+
+    func hasAPIKeyParameter(_ query: Bytes) -> Bool {
+        var found = false
+        let names = settings.apiKeyQueryParameters
+        QueryNames.forEachName(in: query) { name in
+            if !found, names.matches(name) { found = true }
+        }
+        return found
+    }
+
+    /// Cookie names that hold sessions or tokens (`session`, `JSESSIONID`, `PHPSESSID`, `connect.sid`,
+    /// `sid`, `*auth*`, `*token*`, `jwt`); values are skipped.
+    func hasSessionCookie(_ cookie: Bytes) -> Bool {
+        var i = 0
+        let n = cookie.count
+        while i < n {
+            while i < n, cookie[i] == 0x20 || cookie[i] == UInt8(ascii: ";") { i += 1 }
+            let start = i
+            while i < n, cookie[i] != UInt8(ascii: "="), cookie[i] != UInt8(ascii: ";") { i += 1 }
+            let name = Bytes(rebasing: cookie[start..<i])
+            if name.count > 0 {
+                if Self.containsLower(name, "sess") || Self.containsLower(name, "auth") || Self.containsLower(name, "token")
+                    || Self.containsLower(name, "jwt") || Self.equalsLower(name, "sid") || Self.equalsLower(name, "connect.sid") {
+                    return true
+                }
+            }
+            while i < n, cookie[i] != UInt8(ascii: ";") { i += 1 }
+        }
+        return false
+    }
+
+    // MARK: Transport
+
+    func httpVersion(_ version: Bytes, scheme: Bytes) -> HTTPVersionClass {
+        let n = version.count
+        if n >= 6, version[4] == UInt8(ascii: "/") {
+            switch version[5] {
+            case UInt8(ascii: "1"):
+                if n >= 8 { return version[7] == UInt8(ascii: "0") ? .http10 : .http11 }
+                return .http11
+            case UInt8(ascii: "2"): return .http2
+            case UInt8(ascii: "3"): return .http3
+            default: return .unknown
+            }
+        }
+        if scheme.count == 2, scheme[0] == UInt8(ascii: "h"), scheme[1] == UInt8(ascii: "2") { return .http2 }
+        if Self.equalsLower(scheme, "grpcs") || Self.equalsLower(scheme, "grpc") { return .http2 }
+        return .unknown
+    }
+
+    func tlsState(_ proto: Bytes, scheme: Bytes, traits: InputTraits) -> TLSState {
+        if proto.count > 1 { return Self.tlsVersion(proto) }
+        // Logged as absent (`-` or empty) by a format that logs it: plaintext, unless the scheme
+        // says otherwise.
+        let schemeSaysTLS = Self.equalsLower(scheme, "https") || Self.equalsLower(scheme, "wss")
+            || Self.equalsLower(scheme, "grpcs") || Self.equalsLower(scheme, "h2")
+        let schemeSaysPlain = Self.equalsLower(scheme, "http") || Self.equalsLower(scheme, "ws") || Self.equalsLower(scheme, "grpc")
+        if schemeSaysTLS { return .tlsUnknownVersion }
+        if schemeSaysPlain || traits.logsTLS { return .plaintext }
+        return .notObservable
+    }
+
+    /// `TLSv1.3`, `tls1.2`, `TLSv1_1`, `TLSv1` (1.0), `SSLv3`, `TLS 1.2`.
+    static func tlsVersion(_ p: Bytes) -> TLSState {
+        var i = 0
+        let n = p.count
+        while i < n, !(p[i] &- 48 < 10) { i += 1 }
+        guard i < n else {
+            return containsLower(p, "ssl") ? .ssl3 : (containsLower(p, "tls") ? .tlsUnknownVersion : .plaintext)
+        }
+        if containsLower(p, "ssl") { return .ssl3 }
+        let major = p[i]
+        guard major == UInt8(ascii: "1") else { return major == UInt8(ascii: "3") ? .ssl3 : .tlsUnknownVersion }
+        var minor: UInt8 = UInt8(ascii: "0")
+        if i + 2 < n, p[i + 1] == UInt8(ascii: ".") || p[i + 1] == UInt8(ascii: "_"), p[i + 2] &- 48 < 10 { minor = p[i + 2] }
+        else if i + 1 < n, p[i + 1] &- 48 < 10 { minor = p[i + 1] }      // "tls13"
+        switch minor {
+        case UInt8(ascii: "0"): return .tls10
+        case UInt8(ascii: "1"): return .tls11
+        case UInt8(ascii: "2"): return .tls12
+        case UInt8(ascii: "3"): return .tls13
+        default: return .tlsUnknownVersion
+        }
+    }
+
+    static func isWeakCipher(_ c: Bytes) -> Bool {
+        containsLower(c, "rc4") || containsLower(c, "des") || containsLower(c, "null") || containsLower(c, "export")
+            || containsLower(c, "md5") || containsLower(c, "anon")
+    }
+
+    // MARK: Style
+
+    func style(_ call: RawCall, path: Bytes, contentType: Bytes, http: HTTPVersionClass, headers h: HeaderFindings) -> APIStyle {
+        if call.status == 101 || h.upgradeWebSocket || Self.equalsLower(call.scheme, "ws") || Self.equalsLower(call.scheme, "wss") {
+            return .websocket
+        }
+        if contentType.count > 0 {
+            if Self.hasPrefixLower(contentType, "application/grpc") { return .grpc }
+            if Self.hasPrefixLower(contentType, "application/graphql") { return .graphql }
+            if Self.hasPrefixLower(contentType, "application/soap+xml") { return .soap }
+            if Self.hasPrefixLower(contentType, "text/xml"), h.soapAction { return .soap }
+            if Self.hasPrefixLower(contentType, "text/event-stream") { return .sse }
+        }
+        if h.acceptsEventStream { return .sse }
+        if Self.equalsLower(call.scheme, "grpcs") || Self.equalsLower(call.scheme, "grpc") { return .grpc }
+        // Path shapes: `/graphql`, `/pkg.Service/Method` over HTTP/2 POST, `/soap`, `.asmx`.
+        var lastStart = 0
+        var segments = 0
+        var soapSegment = false
+        var i = 0
+        let n = path.count
+        while i < n {
+            if path[i] == UInt8(ascii: "/") {
+                if i > lastStart, Self.equalsLower(Bytes(rebasing: path[lastStart..<i]), "soap") { soapSegment = true }
+                segments += 1
+                lastStart = i + 1
+            }
+            i += 1
+        }
+        let last = Bytes(rebasing: path[min(lastStart, n)..<n])
+        if Self.equalsLower(last, "graphql") || Self.equalsLower(last, "graphiql") { return .graphql }
+        if soapSegment || Self.equalsLower(last, "soap") || Self.hasSuffixLower(last, ".asmx") || Self.hasSuffixLower(last, ".svc") {
+            return .soap
+        }
+        if http == .http2 || http == .http3, segments == 2, call.method.count == 4, call.method[0] == UInt8(ascii: "P"),
+           call.method[1] == UInt8(ascii: "O"), last.count > 0, lastStart > 1 {
+            let service = Bytes(rebasing: path[1..<(lastStart - 1)])
+            if service.contains(UInt8(ascii: ".")), !service.contains(UInt8(ascii: "/")) { return .grpc }
+        }
+        return .rest
+    }
+
+    // MARK: WAF
+
+    /// BLOCK, Blocked, deny, drop, challenge, captcha → block; ALLOW, pass → allow; COUNT,
+    /// Detected, log, monitor, matched → count.
+    static func wafDecision(_ action: Bytes) -> WAFDecision {
+        guard action.count > 0, !(action.count == 1 && action[0] == UInt8(ascii: "-")) else { return .notLogged }
+        if containsLower(action, "block") || containsLower(action, "deny") || containsLower(action, "denied")
+            || containsLower(action, "drop") || containsLower(action, "reject") || containsLower(action, "challenge")
+            || containsLower(action, "captcha") || containsLower(action, "prevent") {
+            return .block
+        }
+        if containsLower(action, "allow") || containsLower(action, "pass") || containsLower(action, "accept")
+            || containsLower(action, "skip") {
+            return .allow
+        }
+        if containsLower(action, "count") || containsLower(action, "detect") || containsLower(action, "log")
+            || containsLower(action, "monitor") || containsLower(action, "match") || containsLower(action, "alert") {
+            return .count
+        }
+        return .other
+    }
+
+    // MARK: Bytes
+
+    @inline(__always) func isPresent(_ b: Bytes) -> Bool {
+        b.count > 0 && !(b.count == 1 && b[0] == UInt8(ascii: "-"))
+    }
+
+    /// `b` equals the lower-case ASCII `s`, ignoring case.
+    @inline(__always)
+    static func equalsLower(_ b: Bytes, _ s: StaticString) -> Bool {
+        guard b.count == s.utf8CodeUnitCount else { return false }
+        let p = s.utf8Start
+        for i in 0..<b.count where NamePatternSet.lower(b[i]) != p[i] { return false }
+        return true
+    }
+
+    static func hasPrefixLower(_ b: Bytes, _ s: StaticString) -> Bool {
+        guard b.count >= s.utf8CodeUnitCount else { return false }
+        let p = s.utf8Start
+        for i in 0..<s.utf8CodeUnitCount where NamePatternSet.lower(b[i]) != p[i] { return false }
+        return true
+    }
+
+    static func hasSuffixLower(_ b: Bytes, _ s: StaticString) -> Bool {
+        let m = s.utf8CodeUnitCount
+        guard b.count >= m else { return false }
+        let p = s.utf8Start
+        for i in 0..<m where NamePatternSet.lower(b[b.count - m + i]) != p[i] { return false }
+        return true
+    }
+
+    static func containsLower(_ b: Bytes, _ s: StaticString) -> Bool {
+        let needle = s.utf8Start
+        let m = s.utf8CodeUnitCount
+        guard b.count >= m, m > 0 else { return false }
+        outer: for start in 0...(b.count - m) {
+            for j in 0..<m where NamePatternSet.lower(b[start + j]) != needle[j] { continue outer }
+            return true
+        }
+        return false
+    }
+
+    final class DecodeScratch {
+        static let capacity = 4096
+        let pointer = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        deinit { pointer.deallocate() }
+    }
+}
+
+/// base64url (RFC 4648 §5), padding optional, decoded into a caller's buffer.
+enum Base64URL {
+    static let table: [Int8] = {
+        var t = [Int8](repeating: -1, count: 256)
+        for (i, c) in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8.enumerated() { t[Int(c)] = Int8(i) }
+        t[Int(UInt8(ascii: "+"))] = 62
+        t[Int(UInt8(ascii: "/"))] = 63
+        return t
+    }()
+
+    @inline(__always) static func isAlphabet(_ b: UInt8) -> Bool { table[Int(b)] >= 0 || b == UInt8(ascii: "=") }
+
+    /// Decodes as much of `input` as fits; stops at padding or a byte outside the alphabet.
+    static func decode(_ input: Bytes, into out: UnsafeMutablePointer<UInt8>, capacity: Int) -> Bytes {
+        var acc: UInt32 = 0
+        var bits = 0
+        var count = 0
+        for b in input {
+            let v = table[Int(b)]
+            if v < 0 { break }
+            acc = acc << 6 | UInt32(v)
+            bits += 6
+            if bits >= 8 {
+                bits -= 8
+                guard count < capacity else { break }
+                out[count] = UInt8(truncatingIfNeeded: acc >> UInt32(bits))
+                count += 1
+            }
+        }
+        return Bytes(start: out, count: count)
+    }
+}
+
+/// Reads one top-level member of a small JSON object by name, without a parser: enough for a JWT
+/// header's `alg` and a payload's `exp`.
+enum JSONField {
+    /// Where the value of `"name":` starts, for a key (not a string value that happens to match).
+    static func valueStart(of name: StaticString, in json: Bytes) -> Int? {
+        let key = name.utf8Start
+        let k = name.utf8CodeUnitCount
+        let n = json.count
+        var i = 0
+        var inString = false
+        var depth = 0
+        while i < n {
+            let c = json[i]
+            if inString {
+                if c == UInt8(ascii: "\\") { i += 2; continue }
+                if c == UInt8(ascii: "\"") { inString = false }
+                i += 1
+                continue
+            }
+            switch c {
+            case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
+            case UInt8(ascii: "}"), UInt8(ascii: "]"): depth -= 1
+            case UInt8(ascii: "\""):
+                if depth == 1, i + k + 1 < n, json[i + k + 1] == UInt8(ascii: "\""),
+                   (0..<k).allSatisfy({ json[i + 1 + $0] == key[$0] }) {
+                    var j = i + k + 2
+                    while j < n, json[j] == 0x20 { j += 1 }
+                    if j < n, json[j] == UInt8(ascii: ":") {
+                        j += 1
+                        while j < n, json[j] == 0x20 { j += 1 }
+                        return j
+                    }
+                }
+                inString = true
+            default: break
+            }
+            i += 1
+        }
+        return nil
+    }
+
+    static func stringValue(of name: StaticString, in json: Bytes) -> Bytes? {
+        guard let start = valueStart(of: name, in: json), start < json.count, json[start] == UInt8(ascii: "\"") else { return nil }
+        var end = start + 1
+        while end < json.count, json[end] != UInt8(ascii: "\"") { end += 1 }
+        return Bytes(rebasing: json[(start + 1)..<end])
+    }
+
+    static func integerValue(of name: StaticString, in json: Bytes) -> Int64? {
+        guard let start = valueStart(of: name, in: json) else { return nil }
+        var value: Int64 = 0
+        var digits = 0
+        var i = start
+        while i < json.count, json[i] &- 48 < 10, digits < 18 {
+            value = value * 10 + Int64(json[i] &- 48)
+            digits += 1
+            i += 1
+        }
+        return digits > 0 ? value : nil
+    }
+}

@@ -1,0 +1,146 @@
+/// What the user tells APICensus about their network and conventions, for coverage: which
+/// addresses are internal, partners, trusted proxies or gateways; which hosts are third-party APIs;
+/// which headers prove that a gateway handled a call; where API keys travel. Read from the
+/// configuration file (`networks:`, `gateway_evidence:`, `api_keys:`) or left at the defaults.
+public struct CoverageSettings: Sendable, Equatable {
+    /// Internal callers. Private, loopback, link-local, CGNAT and unique-local ranges by default.
+    public var internalNetworks: CIDRSet = .privateRanges
+    /// Partner callers (checked before internal: a partner's VPN range may be private).
+    public var partnerNetworks = CIDRSet()
+    /// Proxies whose `X-Forwarded-For` is believed: the caller is the first address, from the right,
+    /// that is not a trusted proxy.
+    public var trustedProxies = CIDRSet()
+    /// Addresses of the organisation's gateways: a call arriving from one (directly or through the
+    /// forwarded chain) was mediated. Gateways are trusted proxies too.
+    public var gatewayNetworks = CIDRSet()
+    /// Third-party API hosts (`api.stripe.com`, `*.twilio.com`): endpoints on them are third-party APIs.
+    public var thirdPartyHosts = HostPatternSet()
+    /// Header names whose presence on a service-side record proves a gateway or mesh proxy handled
+    /// the call. A trailing `*` matches a prefix (`X-Kong-*`).
+    public var gatewayEvidenceHeaders = NamePatternSet(CoverageSettings.defaultGatewayEvidenceHeaders)
+    /// Request headers that carry API keys.
+    public var apiKeyHeaders = NamePatternSet(CoverageSettings.defaultAPIKeyHeaders)
+    /// Query parameters that carry API keys or tokens (their values are never read).
+    public var apiKeyQueryParameters = NamePatternSet(CoverageSettings.defaultAPIKeyQueryParameters)
+
+    public init() {}
+
+    public static let defaultGatewayEvidenceHeaders = ["Via", "X-Kong-*", "x-envoy-*", "X-Amzn-Trace-Id",
+                                                       "X-Amzn-Apigateway-Api-Id", "X-Apigee-*", "X-Azure-Ref"]
+    public static let defaultAPIKeyHeaders = ["X-API-Key", "apikey", "api-key", "X-Api-Token", "Ocp-Apim-Subscription-Key",
+                                              "X-Goog-Api-Key", "x-functions-key"]
+    public static let defaultAPIKeyQueryParameters = ["api_key", "apikey", "api-key", "key", "access_token", "token",
+                                                      "auth_token", "subscription-key", "client_secret", "sig"]
+}
+
+/// Case-insensitive names, some of them prefixes (`X-Kong-*`), matched against bytes.
+public struct NamePatternSet: Sendable, Equatable {
+    public private(set) var patterns: [String]
+    /// Lower-cased bytes of each pattern without its `*`, and whether it is a prefix.
+    private var lowered: [(bytes: [UInt8], prefix: Bool)]
+    /// Bit i set when some pattern could match a name of length i (exact names; prefixes set every
+    /// length from theirs on): rejects most names without comparing.
+    private var lengthMask: UInt64 = 0
+
+    public init(_ patterns: [String]) {
+        self.patterns = patterns
+        lowered = patterns.map { p in
+            let prefix = p.hasSuffix("*")
+            let body = prefix ? String(p.dropLast()) : p
+            return (Array(body.lowercased().utf8), prefix)
+        }
+        for (bytes, prefix) in lowered {
+            if prefix {
+                for i in min(bytes.count, 63)...63 { lengthMask |= 1 << UInt64(i) }
+            } else {
+                lengthMask |= 1 << UInt64(min(bytes.count, 63))
+            }
+        }
+    }
+
+    public static func == (a: NamePatternSet, b: NamePatternSet) -> Bool { a.patterns == b.patterns }
+
+    public var isEmpty: Bool { patterns.isEmpty }
+
+    @inline(__always)
+    public func matches(_ name: Bytes) -> Bool {
+        guard lengthMask >> UInt64(min(name.count, 63)) & 1 == 1 else { return false }
+        for (bytes, prefix) in lowered {
+            if prefix ? name.count < bytes.count : name.count != bytes.count { continue }
+            var equal = true
+            for i in 0..<bytes.count where Self.lower(name[i]) != bytes[i] {
+                equal = false
+                break
+            }
+            if equal { return true }
+        }
+        return false
+    }
+
+    @inline(__always) static func lower(_ b: UInt8) -> UInt8 { b &- 65 < 26 ? b | 0x20 : b }
+}
+
+/// Host names, exact or `*.suffix` (which also matches the bare suffix).
+public struct HostPatternSet: Sendable, Equatable {
+    public private(set) var patterns: [String]
+
+    public init(_ patterns: [String] = []) { self.patterns = patterns.map { $0.lowercased() } }
+
+    public var isEmpty: Bool { patterns.isEmpty }
+
+    public func matches(_ host: String) -> Bool {
+        let h = host.lowercased()
+        for p in patterns {
+            if p.hasPrefix("*.") {
+                let suffix = p.dropFirst(1)
+                if h.hasSuffix(suffix) || h == p.dropFirst(2) { return true }
+            } else if h == p {
+                return true
+            }
+        }
+        return false
+    }
+}
+
+/// A set of `CallField`s as one word: what the format of an input can log.
+public struct CallFieldSet: Sendable, Equatable, Hashable {
+    public var bits: UInt64
+
+    public init(bits: UInt64 = 0) { self.bits = bits }
+
+    public init(_ fields: some Sequence<CallField>) {
+        bits = 0
+        for f in fields { insert(f) }
+    }
+
+    @inline(__always) static func bit(_ f: CallField) -> UInt64 {
+        1 << UInt64(CallField.allCases.firstIndex(of: f)!)
+    }
+
+    public mutating func insert(_ f: CallField) { bits |= Self.bit(f) }
+
+    @inline(__always) public func contains(_ f: CallField) -> Bool { bits & Self.bit(f) != 0 }
+
+    public mutating func formUnion(_ other: CallFieldSet) { bits |= other.bits }
+
+    public var fields: Set<CallField> { Set(CallField.allCases.filter(contains)) }
+}
+
+/// What the aggregation knows about the input a chunk comes from.
+public struct InputContext: Sendable, Equatable {
+    /// The role of the source (explicit with `--source ROLE=PATH`, or the format's default).
+    public var role: SourceRole
+    /// What the input's format can log.
+    public var yields: CallFieldSet
+    /// A host to use for records that log none (the configuration's `host:` for a source).
+    public var hostOverride: String?
+
+    public init(role: SourceRole, yields: CallFieldSet, hostOverride: String? = nil) {
+        self.role = role
+        self.yields = yields
+        self.hostOverride = hostOverride
+    }
+
+    /// Inputs the aggregation was told nothing about: a load balancer's combined log.
+    public static let unspecified = InputContext(role: .lb, yields: CallFieldSet(FormatDescriptor.combined.yields))
+}

@@ -1,0 +1,137 @@
+/// What an endpoint is: an API, or noise around the APIs that the inventory keeps apart.
+public enum EndpointKind: String, Sendable, CaseIterable {
+    case api, `static`, probe, health
+
+    /// From the template: static assets by extension or folder, health checks and probes by name.
+    public static func classify(template: String) -> EndpointKind {
+        if template == "*" || template == "{authority}" { return .probe }
+        let segments = template.split(separator: "/").map { $0.lowercased() }
+        guard let last = segments.last else { return .api }
+        let healthNames: Set<String> = ["health", "healthz", "healthcheck", "health-check", "health_check", "_health",
+                                        "livez", "readyz", "ready", "live", "liveness", "readiness", "ping", "heartbeat",
+                                        "alive", "status.html", "_ping", "hc", "_healthz", "lbcheck"]
+        if healthNames.contains(last) || (segments.count <= 2 && healthNames.contains(segments[0])) { return .health }
+        if segments.count == 1 && segments[0] == "status" { return .health }
+        let probeNames: Set<String> = ["metrics", "prometheus", "server-status", "nginx_status", "stub_status", "robots.txt",
+                                       "sitemap.xml", "security.txt", "crossdomain.xml", "clientaccesspolicy.xml",
+                                       "ads.txt", "humans.txt", "_info", "version", "info"]
+        if segments[0] == ".well-known" || segments[0] == "actuator" || (segments.count >= 2 && segments[0] == "debug" && segments[1] == "pprof") {
+            return segments.contains("health") ? .health : .probe
+        }
+        if probeNames.contains(last) && segments.count <= 2 { return .probe }
+        let staticExtensions: Set<String> = ["js", "mjs", "css", "map", "png", "jpg", "jpeg", "gif", "svg", "ico", "webp",
+                                             "avif", "bmp", "tif", "tiff", "woff", "woff2", "ttf", "otf", "eot", "htm",
+                                             "html", "mp4", "webm", "mp3", "ogg", "wav", "pdf", "zip", "gz", "txt", "md",
+                                             "swf", "less", "scss", "manifest", "webmanifest", "apng", "jfif"]
+        if let dot = last.lastIndex(of: "."), staticExtensions.contains(String(last[last.index(after: dot)...])) { return .static }
+        let staticFolders: Set<String> = ["static", "assets", "_next", "images", "img", "css", "js", "fonts", "media",
+                                          "favicon", "dist", "public", "wp-content", "wp-includes"]
+        if staticFolders.contains(segments[0]), segments.count > 1, !segments.contains("api") { return .static }
+        return .api
+    }
+}
+
+/// Whether an endpoint's calls went through a gateway (or WAF), with the reason.
+public struct Mediation: Sendable, Equatable {
+    /// true, false, or nil when the inputs cannot tell.
+    public var mediated: Bool?
+    public var reason: String
+
+    /// Mediated when seen through a gateway or WAF source, or when service-side records carry
+    /// gateway evidence; unmediated when seen only by services or load balancers without it while
+    /// the run had a vantage point that would have shown mediation; unknown when it had none.
+    /// Monotone: more sources only add counts, so a mediated endpoint stays mediated.
+    public static func judge(_ e: EndpointEvidence, run: RunEvidence) -> Mediation {
+        if e.calls(role: .gateway) > 0 { return Mediation(mediated: true, reason: "seen_by_gateway") }
+        if e.calls(role: .waf) > 0 { return Mediation(mediated: true, reason: "seen_by_waf") }
+        let present = e.calls(gateway: .present)
+        if present > 0 { return Mediation(mediated: true, reason: "gateway_evidence") }
+        let roles = run.rolesPresent
+        if roles.contains(.gateway) || roles.contains(.waf) {
+            return Mediation(mediated: false, reason: "not_seen_by_gateway_or_waf")
+        }
+        if e.calls(gateway: .absent) > 0 {
+            return Mediation(mediated: false, reason: "no_gateway_evidence")
+        }
+        return Mediation(mediated: nil, reason: "single_vantage_point")
+    }
+
+    /// Calls of the endpoint the mediation covers (an estimate when several sources log them).
+    static func mediatedCalls(_ e: EndpointEvidence) -> UInt64 {
+        let mediator = max(e.calls(role: .gateway), e.calls(role: .waf))
+        return min(max(mediator, e.calls(gateway: .present)), e.estimatedDistinctCalls)
+    }
+}
+
+/// Abuse controls evident on one endpoint.
+public struct AbuseControls: Sendable, Equatable {
+    public var status429: UInt64
+    public var status401: UInt64
+    public var status403: UInt64
+    public var calls: UInt64
+    public var wafBlocks: UInt64
+    public var wafLogged: UInt64
+
+    public var rateLimited: Bool { status429 > 0 }
+    public var unauthorizedRatio: Double? { calls > 0 ? Double(status401) / Double(calls) : nil }
+    public var forbiddenRatio: Double? { calls > 0 ? Double(status403) / Double(calls) : nil }
+    public var wafBlockRatio: Double? { wafLogged > 0 ? Double(wafBlocks) / Double(wafLogged) : nil }
+}
+
+/// The coverage view of one endpoint of the inventory.
+public struct EndpointCoverage: Sendable, Equatable {
+    public var kind: EndpointKind
+    /// Only ever answered 404, 400 or 405: scanners and typos, not an API.
+    public var errorOnly: Bool
+    /// Fewer than `lowEvidenceCalls` calls: visible, but not to be trusted as an API yet.
+    public var lowEvidence: Bool
+    public var thirdParty: Bool
+    /// A version segment (`/v2/`) in the template.
+    public var versioned: Bool
+    public var style: APIStyle
+    public var mediation: Mediation
+    public var abuse: AbuseControls
+    /// Authenticated elsewhere (most observable calls carry credentials, or it answers 401), yet
+    /// answered 2xx to calls without credentials.
+    public var unauthenticatedSuccessOnProtected: Bool
+    /// Many 404s from few clients on an endpoint with an identifier: object-id enumeration (API1).
+    public var enumerationSuspect: Bool
+
+    /// Counts in the API ratios: an API endpoint that answered something other than 404/400/405.
+    public var isAPI: Bool { kind == .api && !errorOnly }
+
+    public static let lowEvidenceCalls: UInt64 = 5
+
+    public init(_ e: Endpoint, run: RunEvidence, thirdPartyHosts: HostPatternSet) {
+        let s = e.stats
+        let ev = s.evidence
+        kind = EndpointKind.classify(template: e.template)
+        var count404: UInt64 = 0, count401: UInt64 = 0, count403: UInt64 = 0, count429: UInt64 = 0
+        var onlyErrors = s.calls > 0
+        for (code, n) in s.statuses.byFrequency {
+            switch code {
+            case 404: count404 += n
+            case 401: count401 += n
+            case 403: count403 += n
+            case 429: count429 += n
+            default: break
+            }
+            if code != 404 && code != 400 && code != 405 { onlyErrors = false }
+        }
+        errorOnly = onlyErrors
+        lowEvidence = s.calls < Self.lowEvidenceCalls
+        thirdParty = ev.calls(role: .egress) > 0 || thirdPartyHosts.matches(e.host)
+        versioned = e.template.split(separator: "/").contains { seg in
+            seg.count >= 2 && seg.count <= 8 && (seg.first == "v" || seg.first == "V")
+                && seg.dropFirst().allSatisfy { $0.isNumber || $0 == "." } && seg.dropFirst().first?.isNumber == true
+        } || s.queryParameters.sortedNames.contains("api-version")
+        style = ev.dominantStyle
+        mediation = Mediation.judge(ev, run: run)
+        abuse = AbuseControls(status429: count429, status401: count401, status403: count403, calls: s.calls,
+                              wafBlocks: ev.calls(waf: .block), wafLogged: ev.wafLoggedCalls)
+        let observable = ev.authObservableCalls
+        let protected = count401 > 0 || (observable > 0 && ev.authenticatedCalls * 2 >= observable && ev.authenticatedCalls > 0)
+        unauthenticatedSuccessOnProtected = protected && ev[EndpointEvidence.Slot.unauthenticatedSuccess] > 0
+        enumerationSuspect = e.template.contains("{") && s.calls >= 50 && count404 * 2 >= s.calls && s.clients.count <= 3
+    }
+}
