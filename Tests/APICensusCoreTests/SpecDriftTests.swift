@@ -113,6 +113,7 @@ import Testing
         for (method, host, path, n) in calls {
             var stats = EndpointStats()
             stats.calls = n
+            stats.statuses.record(200, count: n)
             state.endpoints[RawEndpointKey(method: method, host: host, typedPath: path)] = stats
         }
         return state
@@ -172,6 +173,21 @@ import Testing
         #expect(drift.metrics[EvidenceMetricID.docsDocumentedShare]?.value == 13.0 / 25.0)
         #expect(drift.metrics[EvidenceMetricID.docsShadowEndpoints]?.value == 3)
         #expect(drift.metrics[EvidenceMetricID.docsZombieEndpoints]?.value == 2)
+    }
+
+    @Test func noiseIsNeitherShadowNorZombie() {
+        var st = state([("GET", "shop.example", "/v2/carts/{int}", 10), ("GET", "shop.example", "/assets/app.js", 7)])
+        // A scanner probing an old version: only 404s, so not an API (and not a zombie).
+        var scanner = EndpointStats()
+        scanner.calls = 6
+        scanner.statuses.record(404, count: 6)
+        st.endpoints[RawEndpointKey(method: "GET", host: "shop.example", typedPath: "/v1/carts")] = scanner
+        let inventory = ReportBuilder.inventory(from: st, options: options)
+        let byTemplate = Dictionary(uniqueKeysWithValues: inventory.endpoints.map { ($0.template, $0.documentation!) })
+        #expect(byTemplate["/assets/app.js"]?.status == .notAPI)
+        #expect(byTemplate["/v1/carts"]?.status == .notAPI)
+        #expect(inventory.drift?.counts[.notAPI] == 2)
+        #expect(inventory.drift?.judgedCalls == 10)
     }
 
     @Test func withoutSpecsDocsMetricsAreNotObservable() {
