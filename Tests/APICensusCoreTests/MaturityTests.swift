@@ -90,6 +90,23 @@ func stageOne() -> [String: Double] {
         #expect(MaturityRules.builtInJSON == file, "run scripts/embed-rules after editing Rules/maturity-rules.json")
     }
 
+    @Test func docsListEveryBuiltInCriterionAsTheRulesSay() throws {
+        let doc = try String(contentsOf: Self.repoRoot.appendingPathComponent("docs/maturity.md"), encoding: .utf8)
+        for stage in MaturityRules.builtIn.stages {
+            #expect(doc.contains("### Stage \(stage.stage): \(stage.name)"))
+            for c in stage.criteria {
+                let row: String
+                if c.observable {
+                    let threshold = c.threshold! == c.threshold!.rounded() ? String(Int(c.threshold!)) : String(c.threshold!)
+                    row = "| `\(c.id)` | \(c.dimension.rawValue) | \(c.title)\(c.required ? " (required)" : "") | `\(c.metric!)` | \(c.op!.rawValue) \(threshold) |"
+                } else {
+                    row = "| `\(c.id)` | \(c.dimension.rawValue) | \(c.title) | — | never observable: \(c.reason!) |"
+                }
+                #expect(doc.contains(row), "docs/maturity.md lacks or misstates: \(row)")
+            }
+        }
+    }
+
     @Test func builtInRulesAreCompleteAndConsistent() {
         let rules = MaturityRules.builtIn
         #expect(rules.rulesVersion == "1.0.0")

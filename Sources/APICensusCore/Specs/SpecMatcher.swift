@@ -53,9 +53,18 @@ public struct SpecIndex: Sendable {
         }
     }
 
+    /// A trie over the routes' segments: literal children by text, pattern children (parameters)
+    /// tried one by one. A call's path walks it once instead of being compared with every route.
+    struct TrieNode: Sendable {
+        var literals: [String: Int] = [:]
+        var patterns: [(pattern: SegmentPattern, node: Int)] = []
+        /// Routes ending here.
+        var routes: [Int] = []
+    }
+
     public let specs: [APISpecification]
     public private(set) var routes: [Route] = []
-    private var routesBySegmentCount: [Int: [Int]] = [:]
+    private var nodes: [TrieNode] = [TrieNode()]
 
     public init(specs: [APISpecification]) {
         self.specs = specs
@@ -76,7 +85,35 @@ public struct SpecIndex: Sendable {
                 }
             }
         }
-        for (i, r) in routes.enumerated() { routesBySegmentCount[r.segments.count, default: []].append(i) }
+        for (i, r) in routes.enumerated() {
+            var node = 0
+            for p in r.segments {
+                if p.isLiteral {
+                    if let next = nodes[node].literals[p.pieces[0]] { node = next; continue }
+                    nodes.append(TrieNode())
+                    nodes[node].literals[p.pieces[0]] = nodes.count - 1
+                } else {
+                    if let next = nodes[node].patterns.first(where: { $0.pattern == p })?.node { node = next; continue }
+                    nodes.append(TrieNode())
+                    nodes[node].patterns.append((p, nodes.count - 1))
+                }
+                node = nodes.count - 1
+            }
+            nodes[node].routes.append(i)
+        }
+    }
+
+    /// Routes whose path matches the segments (hosts not checked), in route order.
+    private func candidates(_ segments: [Substring]) -> [Int] {
+        var found: [Int] = []
+        func walk(_ node: Int, _ depth: Int) {
+            if depth == segments.count { found.append(contentsOf: nodes[node].routes); return }
+            let seg = segments[depth]
+            if let next = nodes[node].literals[String(seg)] { walk(next, depth + 1) }
+            for (pattern, next) in nodes[node].patterns where pattern.matches(seg) { walk(next, depth + 1) }
+        }
+        walk(0, 0)
+        return found.sorted()
     }
 
     public var isEmpty: Bool { routes.isEmpty }
@@ -85,14 +122,11 @@ public struct SpecIndex: Sendable {
     /// port), empty when the log has none.
     public func route(host: String, typedPath: String) -> Route? {
         let segments = SpecIndex.pathSegments(typedPath)
-        guard let candidates = routesBySegmentCount[segments.count] else { return nil }
         let callHost = SpecIndex.hostWithoutPort(host)
         var best: (index: Int, score: [Int])?
-        for i in candidates {
+        for i in candidates(segments) {
             let r = routes[i]
-            var ok = true
-            for (p, s) in zip(r.segments, segments) where !p.matches(s) { ok = false; break }
-            guard ok, SpecIndex.hostMatches(callHost, r.hosts) else { continue }
+            guard SpecIndex.hostMatches(callHost, r.hosts) else { continue }
             // Most concrete path first, then a route that names the host over one for any host.
             let score = r.segments.map(\.concreteness) + [r.hosts.isEmpty ? 0 : 1]
             if best == nil || best!.score.lexicographicallyPrecedes(score) { best = (i, score) }
