@@ -120,6 +120,7 @@ public struct DocumentationDrift: Sendable, Equatable {
                                                 operationID: op.operationID, deprecated: op.deprecated)
                 if op.deprecated {
                     doc.status = .zombie
+                    doc.supersededBy = successor
                     doc.reason = "operation is deprecated in the spec"
                 } else if let successor {
                     doc.status = .zombie
