@@ -35,9 +35,20 @@ public enum OpenAPISpecLoader {
     /// Decodes a document already in memory; `path` names it in errors and in the report.
     public static func parse(_ data: Data, path: String) throws(SpecLoadError) -> Loaded {
         let isJSON = data.first(where: { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) }) == UInt8(ascii: "{")
+        // YAML is parsed once into a node tree that both decodes read (parsing dominates the cost).
+        // Resolver and parser as YAMLDecoder sets them up for text (quoted keys such as '200' stay
+        // strings); the parser owns the anchors, so it lives as long as the node is decoded.
+        var yamlParser: Parser?
+        var yamlNode: Node?
         func decode<T: Decodable>(_ type: T.Type) throws -> T {
             if isJSON { return try JSONDecoder().decode(type, from: data) }
-            return try YAMLDecoder().decode(type, from: data)
+            if yamlNode == nil {
+                guard let text = String(data: data, encoding: .utf8) else { throw YamlError.dataCouldNotBeDecoded(encoding: .utf8) }
+                let parser = try Parser(yaml: text, resolver: Resolver.basic.appending(.merge))
+                yamlNode = try parser.singleRoot() ?? ""
+                yamlParser = parser
+            }
+            return try withExtendedLifetime(yamlParser) { try YAMLDecoder().decode(type, from: yamlNode!) }
         }
         struct VersionProbe: Decodable { var openapi: String?; var swagger: String? }
         let probe: VersionProbe
