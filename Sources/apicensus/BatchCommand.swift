@@ -27,8 +27,16 @@ struct BatchCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "Log files, directories, or - for stdin.")
-    var paths: [String]
+    @Argument(help: "Log files, directories, or - for stdin. Each takes the role of its format (see --source).")
+    var paths: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp(
+        "A source with its role: ROLE=PATH (repeatable). Roles: gateway, waf, lb (or ingress), service, egress.",
+        discussion: "Plain PATHs take their format's default role (an ALB log a load balancer's, a Kong log a gateway's). Roles decide mediation: an endpoint seen through a gateway or WAF source is mediated."))
+    var source: [String] = []
+
+    @Option(name: .long, help: "A YAML configuration file (Schemas/config.schema.json): sources, networks, gateway-evidence headers, API-key names, route patterns.")
+    var config: String?
 
     @Option(name: .long, help: "Force a format: \(LogFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
     var format: String?
@@ -67,10 +75,19 @@ struct BatchCommand: ParsableCommand {
     @Flag(name: .long, help: "Add generated_at (the report is otherwise byte-identical for the same input).")
     var timestamp = false
 
+    @Flag(name: .long, help: "Add the mergeable state (for `apicensus merge`) to the report.")
+    var includeState = false
+
     @Flag(name: .long, inversion: .prefixedNo, help: "Progress line on stderr when it is a terminal.")
     var progress = true
 
     func validate() throws {
+        for s in source where SourceArgument(s) == nil {
+            throw ValidationError("--source '\(s)': expected ROLE=PATH with ROLE one of gateway, waf, lb (ingress), service, egress")
+        }
+        if paths.isEmpty && source.isEmpty && config == nil {
+            throw ValidationError("no input: give log PATHs, --source ROLE=PATH or --config FILE")
+        }
         if let format, LogFormat(rawValue: format) == nil {
             throw ValidationError("unknown --format '\(format)'; use one of: \(LogFormat.allCases.map(\.rawValue).joined(separator: ", "))")
         }
@@ -83,27 +100,49 @@ struct BatchCommand: ParsableCommand {
         guard maxLineLength >= 64 else { throw ValidationError("--max-line-length must be at least 64") }
     }
 
+    /// The configuration file, when one is named; a bad one stops the run with its file, line and key.
+    func loadConfiguration() throws -> ConfigFile? {
+        guard let path = self.config else { return nil }
+        do {
+            return try ConfigFile.load(path: path)
+        } catch {
+            StandardError.print("apicensus: invalid configuration: \(error)")
+            throw ExitCode(2)
+        }
+    }
+
     func run() throws {
-        var config = BatchConfiguration(paths: paths, format: format.flatMap(LogFormat.init(rawValue:)),
+        let file = try loadConfiguration()
+        // Inputs: the configuration's sources, then --source, then plain paths; a path named twice
+        // keeps the last options given.
+        var inputPaths: [String] = []
+        var sourceOptions: [String: SourceOptions] = [:]
+        func add(_ path: String, _ options: SourceOptions) {
+            if !inputPaths.contains(path) { inputPaths.append(path) }
+            sourceOptions[path] = options
+        }
+        for s in file?.sources ?? [] { add(s.path, s.options) }
+        for s in source.compactMap(SourceArgument.init) { add(s.path, SourceOptions(role: s.role)) }
+        for p in paths where !inputPaths.contains(p) { inputPaths.append(p) }
+        if inputPaths.isEmpty {
+            StandardError.print("apicensus: no input: the configuration names no sources; give log PATHs or --source ROLE=PATH")
+            throw ExitCode(2)
+        }
+        var config = BatchConfiguration(paths: inputPaths, format: format.flatMap(LogFormat.init(rawValue:)),
                                         threads: threads ?? Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        config.sourceOptions = sourceOptions
+        if let file { config.aggregation.coverage = file.coverage }
         if let fieldMap { config.fieldMap = try FieldMap(parsing: fieldMap) }
         config.aggregation.maxLineLength = maxLineLength
         // Specs and rules are read before the logs: a bad one is a usage error, found at once.
-        var specifications: [APISpecification] = []
-        for path in specs {
-            do {
-                let loaded = try OpenAPISpecLoader.load(path: path)
-                for warning in loaded.warnings { StandardError.print("apicensus: \(warning)") }
-                specifications.append(loaded.specification)
-            } catch {
-                StandardError.print("apicensus: --spec \(error)")
-                throw ExitCode(2)
-            }
-        }
+        // The configuration's `specs:` come first, then --spec; --rules wins over `rules:`.
+        let scoring = try ScoringInputs.load(
+            specs: (file?.specPaths ?? []).map { ($0, "specs (configuration)") } + specs.map { ($0, "--spec") },
+            rules: rules.map { ($0, "--rules") } ?? file?.rulesPath.map { ($0, "rules (configuration)") })
         var maturityRules = MaturityRules.builtIn
-        if let rules {
-            do { maturityRules = try MaturityRulesLoader.load(path: rules) } catch {
-                StandardError.print("apicensus: --rules \(error)")
+        if let path = rules ?? file?.rulesPath {
+            do { maturityRules = try MaturityRulesLoader.load(path: path) } catch {
+                StandardError.print("apicensus: \(rules != nil ? "--rules" : "rules (configuration)") \(error)")
                 throw ExitCode(2)
             }
         }
@@ -127,10 +166,18 @@ struct BatchCommand: ParsableCommand {
         var options = ReportOptions()
         options.collapseThreshold = collapseThreshold
         options.maxEndpointsPerHost = maxEndpointsPerHost
-        options.specs = specifications
-        options.maturityRules = maturityRules
+        if let file {
+            options.routePatterns = file.routes
+            options.thirdPartyHosts = file.coverage.thirdPartyHosts
+        }
+        options.specs = scoring.specs
+        options.maturityRules = scoring.rules
         if timestamp { options.generatedAtMillis = Self.nowMillis() }
-        let report = ReportBuilder.report(state: result.state, inputs: result.inputs, options: options)
+        var report = ReportBuilder.report(state: result.state, inputs: result.inputs, options: options)
+        if includeState, case .object(var fields) = report {
+            fields.append(("state", StateSection(inputs: result.inputs, base: result.state, deltas: [PartitionDelta]()).json))
+            report = .object(fields)
+        }
         var bytes = report.bytes(indent: compact ? nil : 2)
         bytes.append(UInt8(ascii: "\n"))
         try sink.write(bytes)

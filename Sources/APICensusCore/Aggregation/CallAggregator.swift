@@ -28,6 +28,8 @@ public struct CallAggregator {
     private let classifier: CallClassifier
     /// Role, format fields and host override of each input, set before its chunks are consumed.
     private var contexts: [Int: InputContext] = [:]
+    /// The host overrides' bytes, kept for the aggregator's lifetime.
+    private var hostOverrides: [String: OwnedBytes] = [:]
 
     public init(options: AggregationOptions = AggregationOptions()) {
         self.options = options
@@ -38,20 +40,33 @@ public struct CallAggregator {
     /// a host to file its calls under). Inputs never described count as `InputContext.unspecified`.
     public mutating func setContext(_ context: InputContext, for input: Int) {
         contexts[input] = context
+        if let host = context.hostOverride, hostOverrides[host] == nil { hostOverrides[host] = OwnedBytes(host) }
     }
 
     /// What is known about an input's source, per chunk.
     struct Source {
         var traits: InputTraits
         var roleIndex: Int
-        /// The host override's bytes, when the input has one.
-        var host: [UInt8]?
+        /// The host override's bytes (owned by the aggregator), when the input has one.
+        var host: Bytes?
 
-        init(_ context: InputContext) {
+        init(_ context: InputContext, host: Bytes? = nil) {
             traits = InputTraits(context)
             roleIndex = EndpointEvidence.roleIndex(context.role)
-            host = context.hostOverride.map { Array($0.utf8) }
+            self.host = host
         }
+    }
+
+    /// Bytes copied once and kept alive by their owner.
+    final class OwnedBytes {
+        let bytes: Bytes
+        init(_ s: String) {
+            let a = Array(s.utf8)
+            let p = UnsafeMutablePointer<UInt8>.allocate(capacity: max(a.count, 1))
+            p.initialize(from: a, count: a.count)
+            bytes = Bytes(start: p, count: a.count)
+        }
+        deinit { UnsafeMutablePointer(mutating: bytes.baseAddress)?.deallocate() }
     }
 
     /// Parses every line of `chunk` (complete lines; the last may lack its `\n`).
@@ -70,7 +85,7 @@ public struct CallAggregator {
         guard let base = chunk.baseAddress, chunk.count > 0 else { return 0 }
         var counters = state.files[input] ?? InputFileCounters()
         let context = contexts[input] ?? .unspecified
-        let source = Source(context)
+        let source = Source(context, host: context.hostOverride.flatMap { hostOverrides[$0]?.bytes })
         let parsedBefore = counters.parsed
         var call = RawCall()
         var position = 0
@@ -96,7 +111,9 @@ public struct CallAggregator {
                     record(call, source: source)
                 case .ignored:
                     counters.ignored += 1
-                case .rejected(let reason):
+                case .rejected(var reason):
+                    // A server's own error or diagnostic line among access records says what it is.
+                    if reason != .errorLog, ErrorLogLine.matches(line) { reason = .errorLog }
                     counters.rejected += 1
                     reject(reason, line: line,
                            at: LineLocation(input: input, chunk: chunkIndex, lineInChunk: lineIndex,
@@ -174,18 +191,9 @@ public struct CallAggregator {
             typed = CallAggregator.authority
             pathHash = 0xA7
         }
-        let evidence = classifier.classify(call, path: target.path, query: target.hasQuery ? target.query : nil, traits: source.traits)
-        if let override = source.host {
-            override.withUnsafeBufferPointer { add(call, target: target, host: $0, typed: typed, pathHash: pathHash, evidence: evidence, source: source) }
-        } else {
-            let host = call.host.count > 0 ? call.host : (target.form == .authority ? .none : target.host)
-            add(call, target: target, host: host, typed: typed, pathHash: pathHash, evidence: evidence, source: source)
-        }
-    }
-
-    @inline(__always)
-    private mutating func add(_ call: RawCall, target: RequestTarget, host: Bytes, typed: Bytes, pathHash: UInt64,
-                              evidence: CallEvidence, source: Source) {
+        // The query's API-key names are looked for in the stats' pass over the names.
+        let evidence = classifier.classify(call, query: target.hasQuery ? target.query : nil, traits: source.traits, queryChecked: false)
+        let host = source.host ?? (call.host.count > 0 ? call.host : (target.form == .authority ? .none : target.host))
         // Key prefix: METHOD \0 host, written into a fixed buffer. Formats that log the path but not
         // the method (some JSON logs) give "-": method unknown.
         let methodLength = min(call.method.count, CallAggregator.maxMethodLength)
@@ -213,8 +221,8 @@ public struct CallAggregator {
             prefix.lastHash = prefixHash
         }
         let index = table.index(hash: ByteHash.combine(prefixHash, pathHash), prefix: key, path: typed, methodLength: methodEnd)
-        table.stats[index].record(call, query: target.hasQuery ? target.query : nil)
-        table.stats[index].evidence.record(evidence, roleIndex: source.roleIndex, status: call.status)
+        table.stats[index].record(call, query: target.hasQuery ? target.query : nil, evidence: evidence,
+                                  roleIndex: source.roleIndex, queryKeys: classifier.queryKeys)
     }
 
     static let maxMethodLength = 32
@@ -266,7 +274,8 @@ public struct CallAggregator {
 extension EndpointStats {
     /// Hot-path update for one call.
     @inline(__always)
-    mutating func record(_ call: RawCall, query: Bytes?) {
+    mutating func record(_ call: RawCall, query: Bytes?, evidence: CallEvidence, roleIndex: Int, queryKeys: QueryKeyMatcher) {
+        var evidence = evidence
         calls &+= 1
         statuses.record(call.status)
         if call.responseBytes >= 0 {
@@ -287,8 +296,13 @@ extension EndpointStats {
                 if !queryParameters.contains(h) {
                     queryParameters.insert(hash: h, name: QueryNames.safeName(name))
                 }
+                if evidence.authOpenToQueryKey, queryKeys.matches(hash: h, name: name) {
+                    evidence.auth = .apiKeyQuery
+                    evidence.authOpenToQueryKey = false
+                }
             }
         }
+        self.evidence.record(evidence, roleIndex: roleIndex, status: call.status)
     }
 }
 

@@ -18,6 +18,7 @@ public struct InputTraits: Sendable, Equatable {
     public var logsForwardedFor: Bool
     /// A gateway or WAF role: its records are the mediation, not evidence of it.
     public var isMediator: Bool
+    public var logsWAFAction: Bool
 
     public init(_ context: InputContext) {
         let y = context.yields
@@ -30,6 +31,7 @@ public struct InputTraits: Sendable, Equatable {
         logsConsumer = y.contains(.consumer)
         logsForwardedFor = y.contains(.forwardedFor) || y.contains(.requestHeaders)
         isMediator = context.role == .gateway || context.role == .waf
+        logsWAFAction = y.contains(.wafAction)
     }
 }
 
@@ -40,10 +42,15 @@ public struct CallClassifier {
     public let settings: CoverageSettings
     private let scratch = DecodeScratch()
     private let checksForwarding: Bool
+    /// Caller classes of recent client addresses (when no forwarding is configured, the class
+    /// depends on the address alone).
+    private let callers = CallerCache()
+    public let queryKeys: QueryKeyMatcher
 
     public init(settings: CoverageSettings = CoverageSettings()) {
         self.settings = settings
         checksForwarding = !settings.trustedProxies.isEmpty || !settings.gatewayNetworks.isEmpty
+        queryKeys = QueryKeyMatcher(settings.apiKeyQueryParameters)
     }
 
     /// Headers of interest found in a header block, in one pass.
@@ -59,8 +66,10 @@ public struct CallClassifier {
         var acceptsEventStream = false
     }
 
-    /// `path` is the request path (no query), `query` the query string when there is one.
-    public func classify(_ call: RawCall, path: Bytes, query: Bytes?, traits: InputTraits) -> CallEvidence {
+    /// Classifies a call. `query` is the request's query string when it has one: when
+    /// `queryChecked` is false the caller looks for API-key parameters itself (in the pass it makes
+    /// over the names anyway) and applies `CallEvidence.authOpenToQueryKey`.
+    public func classify(_ call: RawCall, query: Bytes?, traits: InputTraits, queryChecked: Bool = true) -> CallEvidence {
         var e = CallEvidence()
         var h = HeaderFindings()
         if traits.logsHeaders, call.requestHeaders.count > 0 { h = findHeaders(call) }
@@ -76,15 +85,17 @@ public struct CallClassifier {
         // Authentication.
         e.clientCertificate = call.clientCertificate
         e.auth = authKind(call, authorization: authorization, cookie: cookie, apiKeyHeader: h.apiKey || isPresent(call.apiKey),
-                          query: query, traits: traits, evidence: &e)
+                          query: queryChecked ? query : nil, traits: traits, evidence: &e)
 
         // Transport.
         e.http = httpVersion(call.httpVersion, scheme: call.scheme)
-        e.tls = tlsState(call.tlsProtocol, scheme: call.scheme, traits: traits)
-        if e.tls.isEncrypted, call.tlsCipher.count > 0 { e.weakCipher = Self.isWeakCipher(call.tlsCipher) }
+        if traits.logsTLS || call.scheme.count > 0 {
+            e.tls = tlsState(call.tlsProtocol, scheme: call.scheme, traits: traits)
+            if e.tls.isEncrypted, call.tlsCipher.count > 0 { e.weakCipher = Self.isWeakCipher(call.tlsCipher) }
+        }
 
         // Style.
-        e.style = style(call, path: path, contentType: contentType, http: e.http, headers: h)
+        e.style = style(call, contentType: contentType, headers: h)
 
         // Gateway evidence (judged on records from services, load balancers and egress proxies).
         if !traits.isMediator {
@@ -95,7 +106,7 @@ public struct CallClassifier {
                 e.gateway = .absent
             }
         }
-        e.waf = Self.wafDecision(call.wafAction)
+        if traits.logsWAFAction || call.wafAction.count > 0 { e.waf = Self.wafDecision(call.wafAction) }
         return e
     }
 
@@ -127,6 +138,9 @@ public struct CallClassifier {
     /// The caller's class: the client address, or — when it is a trusted proxy or a gateway — the
     /// first untrusted address of `X-Forwarded-For` from the right.
     func callerClass(client: Bytes, forwardedFor: Bytes) -> (CallerClass, throughGateway: Bool) {
+        if !checksForwarding {
+            return (callers.lookup(client) { self.classOf(IPAddress.parse($0)) }, false)
+        }
         guard var address = IPAddress.parse(client) else {
             return (.unknown, false)
         }
@@ -150,15 +164,15 @@ public struct CallClassifier {
                 }
             }
         }
-        let cls: CallerClass
-        if settings.partnerNetworks.contains(address) {
-            cls = .partner
-        } else if settings.internalNetworks.contains(address) {
-            cls = .internal
-        } else {
-            cls = .external
-        }
-        return (cls, throughGateway)
+        return (classOf(address), throughGateway)
+    }
+
+    @inline(__always)
+    func classOf(_ address: IPAddress?) -> CallerClass {
+        guard let address else { return .unknown }
+        if settings.partnerNetworks.contains(address) { return .partner }
+        if settings.internalNetworks.contains(address) { return .internal }
+        return .external
     }
 
     // MARK: Authentication
@@ -172,6 +186,8 @@ public struct CallClassifier {
         }
         if apiKeyHeader { return .apiKey }
         if let query, hasAPIKeyParameter(query) { return .apiKeyQuery }
+        // Decided below the query step: a key in the query string would take precedence.
+        e.authOpenToQueryKey = true
         // CLF's user field is what HTTP Basic authentication set.
         if isPresent(call.user) { return .basic }
         if isPresent(call.consumer) { return .gatewayConsumer }
@@ -336,9 +352,16 @@ public struct CallClassifier {
 
     // MARK: Style
 
-    func style(_ call: RawCall, path: Bytes, contentType: Bytes, http: HTTPVersionClass, headers h: HeaderFindings) -> APIStyle {
-        if call.status == 101 || h.upgradeWebSocket || Self.equalsLower(call.scheme, "ws") || Self.equalsLower(call.scheme, "wss") {
-            return .websocket
+    /// The style a call's own signals show: status 101 and upgrades, the scheme, the content type,
+    /// SOAPAction and `Accept: text/event-stream`. Path shapes (`/graphql`, `.asmx`,
+    /// `/pkg.Service/Method`) are judged once per endpoint on its template (`APIStyle.judge`), not
+    /// per call; a call without a signal votes `rest`.
+    func style(_ call: RawCall, contentType: Bytes, headers h: HeaderFindings) -> APIStyle {
+        if call.status == 101 || h.upgradeWebSocket { return .websocket }
+        let scheme = call.scheme
+        if scheme.count > 0 {
+            if Self.equalsLower(scheme, "ws") || Self.equalsLower(scheme, "wss") { return .websocket }
+            if Self.equalsLower(scheme, "grpcs") || Self.equalsLower(scheme, "grpc") { return .grpc }
         }
         if contentType.count > 0 {
             if Self.hasPrefixLower(contentType, "application/grpc") { return .grpc }
@@ -348,31 +371,6 @@ public struct CallClassifier {
             if Self.hasPrefixLower(contentType, "text/event-stream") { return .sse }
         }
         if h.acceptsEventStream { return .sse }
-        if Self.equalsLower(call.scheme, "grpcs") || Self.equalsLower(call.scheme, "grpc") { return .grpc }
-        // Path shapes: `/graphql`, `/pkg.Service/Method` over HTTP/2 POST, `/soap`, `.asmx`.
-        var lastStart = 0
-        var segments = 0
-        var soapSegment = false
-        var i = 0
-        let n = path.count
-        while i < n {
-            if path[i] == UInt8(ascii: "/") {
-                if i > lastStart, Self.equalsLower(Bytes(rebasing: path[lastStart..<i]), "soap") { soapSegment = true }
-                segments += 1
-                lastStart = i + 1
-            }
-            i += 1
-        }
-        let last = Bytes(rebasing: path[min(lastStart, n)..<n])
-        if Self.equalsLower(last, "graphql") || Self.equalsLower(last, "graphiql") { return .graphql }
-        if soapSegment || Self.equalsLower(last, "soap") || Self.hasSuffixLower(last, ".asmx") || Self.hasSuffixLower(last, ".svc") {
-            return .soap
-        }
-        if http == .http2 || http == .http3, segments == 2, call.method.count == 4, call.method[0] == UInt8(ascii: "P"),
-           call.method[1] == UInt8(ascii: "O"), last.count > 0, lastStart > 1 {
-            let service = Bytes(rebasing: path[1..<(lastStart - 1)])
-            if service.contains(UInt8(ascii: ".")), !service.contains(UInt8(ascii: "/")) { return .grpc }
-        }
         return .rest
     }
 
@@ -439,10 +437,79 @@ public struct CallClassifier {
         return false
     }
 
+    /// A direct-mapped cache of caller classes keyed by the client bytes (up to 16 of them).
+    final class CallerCache {
+        static let size = 1024
+        /// Per entry: the client's bytes as two words, and its length + 1 with the class in the top byte
+        /// (0 = empty).
+        let words = UnsafeMutablePointer<UInt64>.allocate(capacity: size * 3)
+
+        init() { words.initialize(repeating: 0, count: CallerCache.size * 3) }
+        deinit { words.deallocate() }
+
+        @inline(__always)
+        func lookup(_ client: Bytes, _ classify: (Bytes) -> CallerClass) -> CallerClass {
+            let n = client.count
+            guard n > 0, n <= 16, let base = client.baseAddress else { return classify(client) }
+            // Two words covering the bytes (overlapping when 8 < n < 16; with the length they identify
+            // the address exactly).
+            var w0: UInt64 = 0, w1: UInt64 = 0
+            let raw = UnsafeRawPointer(base)
+            if n >= 8 {
+                w0 = raw.loadUnaligned(as: UInt64.self)
+                w1 = raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+            } else {
+                for i in 0..<n { w0 |= UInt64(base[i]) << UInt64(i * 8) }
+            }
+            let slot = Int(truncatingIfNeeded: ((w0 ^ (w1 &* 0x9E37_79B9_7F4A_7C15)) &* 0xBF58_476D_1CE4_E5B9) >> 54) * 3
+            let tag = words[slot + 2]
+            if tag & 0xFF == UInt64(n + 1), words[slot] == w0, words[slot + 1] == w1 {
+                return CallerClass(rawValue: UInt8(truncatingIfNeeded: tag >> 56)) ?? .unknown
+            }
+            let cls = classify(client)
+            words[slot] = w0
+            words[slot + 1] = w1
+            words[slot + 2] = UInt64(n + 1) | UInt64(cls.rawValue) << 56
+            return cls
+        }
+    }
+
     final class DecodeScratch {
         static let capacity = 4096
         let pointer = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
         deinit { pointer.deallocate() }
+    }
+}
+
+/// Finds API-key query parameters by the hash of their names, in the pass the aggregator makes over
+/// the names anyway: a 64-bit mask rejects almost every name with one test. Names match as
+/// configured or in lower case; prefix patterns (`x-key-*`) fall back to comparing bytes.
+public struct QueryKeyMatcher: Sendable {
+    private var mask: UInt64 = 0
+    private var hashes: [UInt64] = []
+    private let patterns: NamePatternSet
+    private let hasPrefixes: Bool
+
+    public init(_ patterns: NamePatternSet) {
+        self.patterns = patterns
+        hasPrefixes = patterns.patterns.contains { $0.hasSuffix("*") }
+        for p in patterns.patterns where !p.hasSuffix("*") {
+            for variant in Set([p, p.lowercased()]) {
+                var bytes = Array(variant.utf8)
+                let h = bytes.withUnsafeMutableBufferPointer { ByteHash.hash(Bytes($0)) }
+                hashes.append(h)
+                mask |= 1 << (h & 63)
+            }
+        }
+    }
+
+    /// `hash` is `ByteHash.hash(name)`.
+    @inline(__always)
+    public func matches(hash: UInt64, name: Bytes) -> Bool {
+        if mask >> (hash & 63) & 1 == 1 {
+            for h in hashes where h == hash { return true }
+        }
+        return hasPrefixes && patterns.matches(name)
     }
 }
 

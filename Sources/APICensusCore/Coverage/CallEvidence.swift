@@ -165,6 +165,9 @@ public struct CallEvidence: Sendable, Equatable {
     public var clientCertificate: ClientCertificateEvidence = .notLogged
     public var gateway: GatewayEvidence = .notObservable
     public var waf: WAFDecision = .notLogged
+    /// The kind was decided below the query-key step (user name, consumer, cookie, none, not
+    /// observable): an API key found in the query string takes precedence.
+    public var authOpenToQueryKey = false
 
     public init() {}
 }

@@ -29,7 +29,7 @@ public struct CoverageAnalysis: Sendable {
         let fields = run.observableFields
         let roles = run.rolesPresent
         let api = apiIndices
-        let ev = apiEvidence
+        let ev = apiEvidence.tally
         var m: [String: EvidenceMetric] = [:]
         func ratio(_ n: UInt64, _ d: UInt64) -> EvidenceMetric { EvidenceMetric(numerator: Double(n), denominator: Double(d)) }
         func count(_ n: Int) -> EvidenceMetric { .count(n) }
@@ -71,7 +71,7 @@ public struct CoverageAnalysis: Sendable {
         if hasWAF {
             var seen: UInt64 = 0, external: UInt64 = 0
             for i in api {
-                let e = endpoints[i].stats.evidence
+                let e = endpoints[i].stats.evidence.tally
                 let x = e.estimatedDistinctExternalCalls
                 external += x
                 seen += min(e.externalCalls(role: .waf), x)
@@ -95,12 +95,12 @@ public struct CoverageAnalysis: Sendable {
             m[ID.mediationEndpointShare] = ratio(UInt64(known.filter { coverage[$0].mediation.mediated == true }.count), UInt64(known.count))
             var mediatedCalls: UInt64 = 0, calls: UInt64 = 0
             for i in known {
-                let e = endpoints[i].stats.evidence
+                let e = endpoints[i].stats.evidence.tally
                 calls += e.estimatedDistinctCalls
                 if coverage[i].mediation.mediated == true { mediatedCalls += Mediation.mediatedCalls(e) }
             }
             m[ID.mediationCallShare] = ratio(mediatedCalls, calls)
-            let external = known.filter { endpoints[$0].stats.evidence.calls(caller: .external) > 0 }
+            let external = known.filter { endpoints[$0].stats.evidence.tally.calls(caller: .external) > 0 }
             m[ID.mediationExternalEndpointShare] = ratio(UInt64(external.filter { coverage[$0].mediation.mediated == true }.count),
                                                          UInt64(external.count))
         }
@@ -112,9 +112,9 @@ public struct CoverageAnalysis: Sendable {
         m[ID.authExternalCallShare] = externalObservable > 0
             ? ratio(ev[EndpointEvidence.Slot.externalAuthenticated], externalObservable)
             : .notObservable(authFieldsLogged ? "no external call with observable authentication" : noAuth)
-        let authObservableEndpoints = api.filter { endpoints[$0].stats.evidence.authObservableCalls > 0 }
+        let authObservableEndpoints = api.filter { endpoints[$0].stats.evidence.tally.authObservableCalls > 0 }
         m[ID.authEndpointShare] = authObservableEndpoints.isEmpty ? .notObservable(noAuth)
-            : ratio(UInt64(authObservableEndpoints.filter { endpoints[$0].stats.evidence.authenticatedCalls > 0 }.count),
+            : ratio(UInt64(authObservableEndpoints.filter { endpoints[$0].stats.evidence.tally.authenticatedCalls > 0 }.count),
                     UInt64(authObservableEndpoints.count))
         m[ID.authStrongShare] = ev.authenticatedCalls > 0
             ? ratio(ev[EndpointEvidence.Slot.strongAuthenticated], ev.authenticatedCalls)
@@ -145,7 +145,7 @@ public struct CoverageAnalysis: Sendable {
                              : "no input logs client certificates (client_certificate)")
 
         // Abuse, errors, authorisation.
-        let externalAPI = api.filter { endpoints[$0].stats.evidence.calls(caller: .external) > 0 }
+        let externalAPI = api.filter { endpoints[$0].stats.evidence.tally.calls(caller: .external) > 0 }
         m[ID.abuseRateLimitedEndpointShare] = externalAPI.isEmpty
             ? .notObservable(knownCallers > 0 ? "no external API endpoint" : "no input logs client IP addresses (client)")
             : ratio(UInt64(externalAPI.filter { coverage[$0].abuse.rateLimited }.count), UInt64(externalAPI.count))

@@ -33,27 +33,29 @@ public struct CoverageSettings: Sendable, Equatable {
                                                       "auth_token", "subscription-key", "client_secret", "sig"]
 }
 
-/// Case-insensitive names, some of them prefixes (`X-Kong-*`), matched against bytes.
+/// Case-insensitive names, some of them prefixes (`X-Kong-*`), matched against bytes. The
+/// lower-cased patterns sit in one flat buffer so that matching touches no reference counts.
 public struct NamePatternSet: Sendable, Equatable {
     public private(set) var patterns: [String]
-    /// Lower-cased bytes of each pattern without its `*`, and whether it is a prefix.
-    private var lowered: [(bytes: [UInt8], prefix: Bool)]
+    /// Lower-cased pattern bytes (without a trailing `*`), back to back.
+    private var flat: [UInt8] = []
+    /// Per pattern: offset in `flat`, length, and whether it is a prefix.
+    private var entries: [(offset: Int, length: Int, prefix: Bool)] = []
     /// Bit i set when some pattern could match a name of length i (exact names; prefixes set every
     /// length from theirs on): rejects most names without comparing.
     private var lengthMask: UInt64 = 0
 
     public init(_ patterns: [String]) {
         self.patterns = patterns
-        lowered = patterns.map { p in
+        for p in patterns {
             let prefix = p.hasSuffix("*")
-            let body = prefix ? String(p.dropLast()) : p
-            return (Array(body.lowercased().utf8), prefix)
-        }
-        for (bytes, prefix) in lowered {
+            let body = Array((prefix ? String(p.dropLast()) : p).lowercased().utf8)
+            entries.append((flat.count, body.count, prefix))
+            flat.append(contentsOf: body)
             if prefix {
-                for i in min(bytes.count, 63)...63 { lengthMask |= 1 << UInt64(i) }
+                for i in min(body.count, 63)...63 { lengthMask |= 1 << UInt64(i) }
             } else {
-                lengthMask |= 1 << UInt64(min(bytes.count, 63))
+                lengthMask |= 1 << UInt64(min(body.count, 63))
             }
         }
     }
@@ -64,17 +66,21 @@ public struct NamePatternSet: Sendable, Equatable {
 
     @inline(__always)
     public func matches(_ name: Bytes) -> Bool {
-        guard lengthMask >> UInt64(min(name.count, 63)) & 1 == 1 else { return false }
-        for (bytes, prefix) in lowered {
-            if prefix ? name.count < bytes.count : name.count != bytes.count { continue }
-            var equal = true
-            for i in 0..<bytes.count where Self.lower(name[i]) != bytes[i] {
-                equal = false
-                break
+        guard lengthMask >> UInt64(min(name.count, 63)) & 1 == 1, let n = name.baseAddress else { return false }
+        return flat.withUnsafeBufferPointer { f in
+            entries.withUnsafeBufferPointer { list in
+                for e in list {
+                    if e.prefix ? name.count < e.length : name.count != e.length { continue }
+                    var equal = true
+                    for i in 0..<e.length where Self.lower(n[i]) != f[e.offset + i] {
+                        equal = false
+                        break
+                    }
+                    if equal { return true }
+                }
+                return false
             }
-            if equal { return true }
         }
-        return false
     }
 
     @inline(__always) static func lower(_ b: UInt8) -> UInt8 { b &- 65 < 26 ? b | 0x20 : b }

@@ -31,6 +31,32 @@ public enum EndpointKind: String, Sendable, CaseIterable {
     }
 }
 
+extension APIStyle {
+    /// An endpoint's style: the calls' own signals when most calls show one (status 101, content
+    /// types, gRPC schemes), else the template's shape: `/graphql`, a `soap` segment, `.asmx` or
+    /// `.svc`, or `/package.Service/Method` called with POST over HTTP/2 or 3 (gRPC); else REST.
+    public static func judge(template: String, method: String, evidence ev: some EvidenceCounters) -> APIStyle {
+        // The most frequent signal other than REST (calls without a signal vote REST).
+        var signalled = APIStyle.rest
+        var signals: UInt64 = 0
+        for style in APIStyle.allCases where style != .rest && ev.calls(style: style) > signals {
+            signalled = style
+            signals = ev.calls(style: style)
+        }
+        if signals > 0, signals * 2 >= ev.total { return signalled }
+        let segments = template.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map { $0.lowercased() }
+        guard let last = segments.last else { return .rest }
+        if last == "graphql" || last == "graphiql" { return .graphql }
+        if segments.contains("soap") || last.hasSuffix(".asmx") || last.hasSuffix(".svc") { return .soap }
+        let http2 = ev.calls(http: .http2) + ev.calls(http: .http3)
+        if segments.count == 2, method == "POST", segments[0].contains("."), !last.isEmpty, !last.hasPrefix("{"),
+           http2 * 2 > ev.total {
+            return .grpc
+        }
+        return .rest
+    }
+}
+
 /// Whether an endpoint's calls went through a gateway (or WAF), with the reason.
 public struct Mediation: Sendable, Equatable {
     /// true, false, or nil when the inputs cannot tell.
@@ -41,7 +67,7 @@ public struct Mediation: Sendable, Equatable {
     /// gateway evidence; unmediated when seen only by services or load balancers without it while
     /// the run had a vantage point that would have shown mediation; unknown when it had none.
     /// Monotone: more sources only add counts, so a mediated endpoint stays mediated.
-    public static func judge(_ e: EndpointEvidence, run: RunEvidence) -> Mediation {
+    public static func judge(_ e: some EvidenceCounters, run: RunEvidence) -> Mediation {
         if e.calls(role: .gateway) > 0 { return Mediation(mediated: true, reason: "seen_by_gateway") }
         if e.calls(role: .waf) > 0 { return Mediation(mediated: true, reason: "seen_by_waf") }
         let present = e.calls(gateway: .present)
@@ -57,7 +83,7 @@ public struct Mediation: Sendable, Equatable {
     }
 
     /// Calls of the endpoint the mediation covers (an estimate when several sources log them).
-    static func mediatedCalls(_ e: EndpointEvidence) -> UInt64 {
+    static func mediatedCalls(_ e: some EvidenceCounters) -> UInt64 {
         let mediator = max(e.calls(role: .gateway), e.calls(role: .waf))
         return min(max(mediator, e.calls(gateway: .present)), e.estimatedDistinctCalls)
     }
@@ -104,7 +130,7 @@ public struct EndpointCoverage: Sendable, Equatable {
 
     public init(_ e: Endpoint, run: RunEvidence, thirdPartyHosts: HostPatternSet) {
         let s = e.stats
-        let ev = s.evidence
+        let ev = s.evidence.tally
         kind = EndpointKind.classify(template: e.template)
         var count404: UInt64 = 0, count401: UInt64 = 0, count403: UInt64 = 0, count429: UInt64 = 0
         var onlyErrors = s.calls > 0
@@ -125,7 +151,7 @@ public struct EndpointCoverage: Sendable, Equatable {
             seg.count >= 2 && seg.count <= 8 && (seg.first == "v" || seg.first == "V")
                 && seg.dropFirst().allSatisfy { $0.isNumber || $0 == "." } && seg.dropFirst().first?.isNumber == true
         } || s.queryParameters.sortedNames.contains("api-version")
-        style = ev.dominantStyle
+        style = APIStyle.judge(template: e.template, method: e.method, evidence: ev)
         mediation = Mediation.judge(ev, run: run)
         abuse = AbuseControls(status429: count429, status401: count401, status403: count403, calls: s.calls,
                               wafBlocks: ev.calls(waf: .block), wafLogged: ev.wafLoggedCalls)

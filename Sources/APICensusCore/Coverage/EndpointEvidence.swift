@@ -1,10 +1,15 @@
 /// The coverage evidence of one endpoint: counts of calls by authentication kind, source role,
 /// caller class, API style, HTTP version, TLS state, client certificate, gateway evidence and WAF
-/// decision, plus a few joint counts the indicators need. A flat array of counters with a fixed
-/// layout, allocated on the endpoint's first call: recording a call is a handful of increments,
-/// merging is element-wise addition (associative and commutative).
+/// decision, plus the joint counts the indicators need.
+///
+/// Kept as counts per *signature*: each call's evidence packs into one 30-bit word (every
+/// dimension in a few bits, plus flags), and an endpoint sees few distinct signatures, so recording
+/// a call is building that word and bumping its count in a short list (like `StatusCounts`) —
+/// cheaper per call, and smaller per endpoint, than a counter per dimension value. Every counter of
+/// `Slot` is derived from the signatures. Merging adds counts per signature (associative,
+/// commutative).
 public struct EndpointEvidence: Sendable {
-    /// Offsets into `counts`. Literal numbers, so the hot path indexes with constants.
+    /// Counter ids of the derived view (`counts`, `self[slot]`).
     public enum Slot {
         public static let auth = 0                  // AuthKind: 11
         public static let role = 11                 // SourceRole (gateway, waf, lb, service, egress): 5
@@ -12,7 +17,7 @@ public struct EndpointEvidence: Sendable {
         public static let style = 20                // APIStyle: 6
         public static let http = 26                 // HTTPVersionClass: 5
         public static let tls = 31                  // TLSState: 8
-        public static let certificate = 39          // ClientCertificateEvidence: 5
+        public static let certificate = 39         // ClientCertificateEvidence: 5
         public static let gateway = 44              // GatewayEvidence: 3
         public static let waf = 47                  // WAFDecision: 5
         public static let externalByRole = 52       // external calls per role: 5
@@ -32,18 +37,108 @@ public struct EndpointEvidence: Sendable {
         public static let count = 66
     }
 
-    /// The counters, `Slot.count` of them, or empty before the first call.
-    public private(set) var counts: [UInt64] = []
+    /// One call's evidence as a word: auth (4 bits), role (3), caller (2), style (3), HTTP (3),
+    /// TLS (3), client certificate (3), gateway evidence (2), WAF (3), then the flags `alg: none`,
+    /// expired JWT, weak cipher, 2xx status.
+    public enum Signature {
+        @inline(__always)
+        public static func make(_ e: CallEvidence, roleIndex: Int, status: Int32) -> UInt64 {
+            var w = UInt64(e.auth.rawValue)
+            w |= UInt64(roleIndex) << 4
+            w |= UInt64(e.caller.rawValue) << 7
+            w |= UInt64(e.style.rawValue) << 9
+            w |= UInt64(e.http.rawValue) << 12
+            w |= UInt64(e.tls.rawValue) << 15
+            w |= UInt64(e.clientCertificate.rawValue) << 18
+            w |= UInt64(e.gateway.rawValue) << 21
+            w |= UInt64(e.waf.rawValue) << 23
+            if e.jwtAlgNone { w |= 1 << 26 }
+            if e.jwtExpired { w |= 1 << 27 }
+            if e.weakCipher { w |= 1 << 28 }
+            if status >= 200 && status < 300 { w |= 1 << 29 }
+            return w
+        }
+
+        public static let bits = 30
+
+        /// Calls `body` with each counter slot a signature adds to.
+        @inline(__always)
+        static func forEachSlot(_ w: UInt64, _ body: (Int) -> Void) {
+            let auth = Int(w & 15), role = Int(w >> 4 & 7), caller = Int(w >> 7 & 3)
+            let cert = Int(w >> 18 & 7)
+            let algNone = w >> 26 & 1 == 1
+            body(auth)
+            body(11 + role)
+            body(16 + caller)
+            body(20 + Int(w >> 9 & 7))
+            body(26 + Int(w >> 12 & 7))
+            body(31 + Int(w >> 15 & 7))
+            body(39 + cert)
+            body(44 + Int(w >> 21 & 3))
+            body(47 + Int(w >> 23 & 7))
+            if algNone { body(57) }
+            if w >> 27 & 1 == 1 { body(58) }
+            if w >> 28 & 1 == 1 { body(59) }
+            let authKind = AuthKind(rawValue: UInt8(auth)) ?? .notObservable
+            if authKind == .none, w >> 29 & 1 == 1 { body(60) }
+            if caller == Int(CallerClass.external.rawValue) {
+                body(52 + role)
+                if authKind != .notObservable {
+                    body(61)
+                    if authKind != .none { body(62) }
+                }
+            } else if caller == Int(CallerClass.internal.rawValue), cert != Int(ClientCertificateEvidence.notLogged.rawValue) {
+                body(63)
+                if cert == Int(ClientCertificateEvidence.verified.rawValue) { body(64) }
+            }
+            if authKind.isStrong, !algNone { body(65) }
+        }
+
+        /// Does the word decode to valid enum values? (The state codec's check.)
+        public static func isValid(_ w: UInt64) -> Bool {
+            w >> bits == 0 && AuthKind(rawValue: UInt8(w & 15)) != nil && w >> 4 & 7 < 5
+                && APIStyle(rawValue: UInt8(w >> 9 & 7)) != nil && HTTPVersionClass(rawValue: UInt8(w >> 12 & 7)) != nil
+                && ClientCertificateEvidence(rawValue: UInt8(w >> 18 & 7)) != nil && GatewayEvidence(rawValue: UInt8(w >> 21 & 3)) != nil
+                && WAFDecision(rawValue: UInt8(w >> 23 & 7)) != nil
+        }
+    }
+
+    /// `signature << 34 | count` words would overflow for long runs; signatures and counts are
+    /// interleaved instead: `[signature0, count0, signature1, count1, …]`.
+    public private(set) var packed: [UInt64] = []
 
     public init() {}
 
-    /// Builds evidence from counters (the state codec's decoding).
-    public init(counts: [UInt64]) {
-        precondition(counts.isEmpty || counts.count == Slot.count, "evidence has \(Slot.count) counters")
-        self.counts = counts
+    /// Rebuilds evidence from (signature, count) pairs (the state codec's decoding).
+    public init(signatureCounts: [(signature: UInt64, count: UInt64)]) {
+        for (s, c) in signatureCounts { add(signature: s, count: c) }
     }
 
-    public subscript(_ slot: Int) -> UInt64 { counts.isEmpty ? 0 : counts[slot] }
+    /// (signature, count) pairs sorted by signature: the canonical form, whatever the order calls came in.
+    public var signatureCounts: [(signature: UInt64, count: UInt64)] {
+        stride(from: 0, to: packed.count, by: 2).map { (packed[$0], packed[$0 + 1]) }.sorted { $0.signature < $1.signature }
+    }
+
+    /// The derived counters, `Slot.count` of them.
+    public var counts: [UInt64] {
+        var c = [UInt64](repeating: 0, count: Slot.count)
+        for i in stride(from: 0, to: packed.count, by: 2) {
+            let n = packed[i + 1]
+            Signature.forEachSlot(packed[i]) { c[$0] &+= n }
+        }
+        return c
+    }
+
+    public var isEmpty: Bool { packed.isEmpty }
+
+    public subscript(_ slot: Int) -> UInt64 {
+        var total: UInt64 = 0
+        for i in stride(from: 0, to: packed.count, by: 2) {
+            let n = packed[i + 1]
+            Signature.forEachSlot(packed[i]) { if $0 == slot { total &+= n } }
+        }
+        return total
+    }
 
     public static func roleIndex(_ role: SourceRole) -> Int {
         switch role {
@@ -60,59 +155,62 @@ public struct EndpointEvidence: Sendable {
     /// Hot-path update for one call.
     @inline(__always)
     public mutating func record(_ e: CallEvidence, roleIndex: Int, status: Int32) {
-        if counts.isEmpty { counts = [UInt64](repeating: 0, count: Slot.count) }
-        counts.withUnsafeMutableBufferPointer { c in
-            c[Int(e.auth.rawValue)] &+= 1
-            c[11 + roleIndex] &+= 1
-            c[16 + Int(e.caller.rawValue)] &+= 1
-            c[20 + Int(e.style.rawValue)] &+= 1
-            c[26 + Int(e.http.rawValue)] &+= 1
-            c[31 + Int(e.tls.rawValue)] &+= 1
-            c[39 + Int(e.clientCertificate.rawValue)] &+= 1
-            c[44 + Int(e.gateway.rawValue)] &+= 1
-            c[47 + Int(e.waf.rawValue)] &+= 1
-            if e.jwtAlgNone { c[57] &+= 1 }
-            if e.jwtExpired { c[58] &+= 1 }
-            if e.weakCipher { c[59] &+= 1 }
-            if e.auth == .none, status >= 200, status < 300 { c[60] &+= 1 }
-            if e.caller == .external {
-                c[52 + roleIndex] &+= 1
-                if e.auth != .notObservable {
-                    c[61] &+= 1
-                    if e.auth != .none { c[62] &+= 1 }
-                }
-            } else if e.caller == .internal, e.clientCertificate != .notLogged {
-                c[63] &+= 1
-                if e.clientCertificate == .verified { c[64] &+= 1 }
+        add(signature: Signature.make(e, roleIndex: roleIndex, status: status), count: 1)
+    }
+
+    @inline(__always)
+    mutating func add(signature: UInt64, count: UInt64) {
+        let n = packed.count
+        var i = 0
+        while i < n {
+            if packed[i] == signature {
+                packed[i + 1] &+= count
+                return
             }
-            if e.auth.isStrong, !e.jwtAlgNone { c[65] &+= 1 }
+            i &+= 2
         }
+        packed.append(signature)
+        packed.append(count)
     }
 
     public mutating func merge(_ other: EndpointEvidence) {
-        guard !other.counts.isEmpty else { return }
-        if counts.isEmpty {
-            counts = other.counts
-            return
-        }
-        for i in 0..<Slot.count { counts[i] &+= other.counts[i] }
+        for i in stride(from: 0, to: other.packed.count, by: 2) { add(signature: other.packed[i], count: other.packed[i + 1]) }
     }
 
-    // MARK: Reading
+    /// The derived counters, computed once for reading many of them.
+    public var tally: EvidenceTally { EvidenceTally(counts: counts) }
+}
 
-    public func calls(auth: AuthKind) -> UInt64 { self[Slot.auth + Int(auth.rawValue)] }
-    public func calls(role: SourceRole) -> UInt64 { self[Slot.role + Self.roleIndex(role)] }
-    public func calls(caller: CallerClass) -> UInt64 { self[Slot.caller + Int(caller.rawValue)] }
-    public func calls(style: APIStyle) -> UInt64 { self[Slot.style + Int(style.rawValue)] }
-    public func calls(http: HTTPVersionClass) -> UInt64 { self[Slot.http + Int(http.rawValue)] }
-    public func calls(tls: TLSState) -> UInt64 { self[Slot.tls + Int(tls.rawValue)] }
-    public func calls(certificate: ClientCertificateEvidence) -> UInt64 { self[Slot.certificate + Int(certificate.rawValue)] }
-    public func calls(gateway: GatewayEvidence) -> UInt64 { self[Slot.gateway + Int(gateway.rawValue)] }
-    public func calls(waf: WAFDecision) -> UInt64 { self[Slot.waf + Int(waf.rawValue)] }
-    public func externalCalls(role: SourceRole) -> UInt64 { self[Slot.externalByRole + Self.roleIndex(role)] }
+/// Reading evidence counters by dimension value. `EndpointEvidence` derives each counter from its
+/// signatures on every read; `EvidenceTally` holds them computed once (use it to read many).
+public protocol EvidenceCounters {
+    subscript(_ slot: Int) -> UInt64 { get }
+}
+
+extension EndpointEvidence: EvidenceCounters {}
+
+/// The `EndpointEvidence.Slot` counters of some evidence, computed.
+public struct EvidenceTally: EvidenceCounters, Sendable, Equatable {
+    public let counts: [UInt64]
+    public init(counts: [UInt64]) { self.counts = counts }
+    public subscript(_ slot: Int) -> UInt64 { counts[slot] }
+}
+
+extension EvidenceCounters {
+
+    public func calls(auth: AuthKind) -> UInt64 { self[EndpointEvidence.Slot.auth + Int(auth.rawValue)] }
+    public func calls(role: SourceRole) -> UInt64 { self[EndpointEvidence.Slot.role + EndpointEvidence.roleIndex(role)] }
+    public func calls(caller: CallerClass) -> UInt64 { self[EndpointEvidence.Slot.caller + Int(caller.rawValue)] }
+    public func calls(style: APIStyle) -> UInt64 { self[EndpointEvidence.Slot.style + Int(style.rawValue)] }
+    public func calls(http: HTTPVersionClass) -> UInt64 { self[EndpointEvidence.Slot.http + Int(http.rawValue)] }
+    public func calls(tls: TLSState) -> UInt64 { self[EndpointEvidence.Slot.tls + Int(tls.rawValue)] }
+    public func calls(certificate: ClientCertificateEvidence) -> UInt64 { self[EndpointEvidence.Slot.certificate + Int(certificate.rawValue)] }
+    public func calls(gateway: GatewayEvidence) -> UInt64 { self[EndpointEvidence.Slot.gateway + Int(gateway.rawValue)] }
+    public func calls(waf: WAFDecision) -> UInt64 { self[EndpointEvidence.Slot.waf + Int(waf.rawValue)] }
+    public func externalCalls(role: SourceRole) -> UInt64 { self[EndpointEvidence.Slot.externalByRole + EndpointEvidence.roleIndex(role)] }
 
     public var total: UInt64 { AuthKind.allCases.reduce(0) { $0 + calls(auth: $1) } }
-    public var rolesSeen: [SourceRole] { Self.roleOrder.filter { calls(role: $0) > 0 } }
+    public var rolesSeen: [SourceRole] { EndpointEvidence.roleOrder.filter { calls(role: $0) > 0 } }
     public var authObservableCalls: UInt64 { total - calls(auth: .notObservable) }
     public var authenticatedCalls: UInt64 { authObservableCalls - calls(auth: .none) }
     public var tlsObservableCalls: UInt64 { total - calls(tls: .notObservable) }
@@ -135,18 +233,14 @@ public struct EndpointEvidence: Sendable {
 
     /// The most calls any one role saw: an estimate of the distinct calls when several sources log
     /// the same traffic (the same call seen by a gateway and by the service counts once).
-    public var estimatedDistinctCalls: UInt64 { Self.roleOrder.map { calls(role: $0) }.max() ?? 0 }
-    public var estimatedDistinctExternalCalls: UInt64 { Self.roleOrder.map { externalCalls(role: $0) }.max() ?? 0 }
+    public var estimatedDistinctCalls: UInt64 { EndpointEvidence.roleOrder.map { calls(role: $0) }.max() ?? 0 }
+    public var estimatedDistinctExternalCalls: UInt64 { EndpointEvidence.roleOrder.map { externalCalls(role: $0) }.max() ?? 0 }
 }
 
 extension EndpointEvidence: Equatable {
-    /// Empty evidence equals all-zero evidence.
+    /// Equal when every signature has the same count, whatever order they were first seen in.
     public static func == (a: EndpointEvidence, b: EndpointEvidence) -> Bool {
-        if a.counts.isEmpty || b.counts.isEmpty {
-            let other = a.counts.isEmpty ? b.counts : a.counts
-            return other.allSatisfy { $0 == 0 }
-        }
-        return a.counts == b.counts
+        a.signatureCounts.elementsEqual(b.signatureCounts) { $0 == $1 }
     }
 }
 

@@ -25,39 +25,51 @@ public enum IPAddress: Sendable, Hashable {
     }
 
 
+    /// Digits and dots, optionally followed by `:port`. Written for the hot path: one pass, no
+    /// checks beyond the ones that decide.
+    @inline(__always)
     static func parseV4(_ p: UnsafePointer<UInt8>, count: Int, allowPort: Bool) -> UInt32? {
         var value: UInt32 = 0
         var part: UInt32 = 0
         var digits = 0
-        var parts = 0
+        var dots = 0
         var i = 0
         while i < count {
             let c = p[i]
-            if c &- 48 < 10 {
-                part = part * 10 + UInt32(c &- 48)
-                digits += 1
-                if digits > 3 || part > 255 { return nil }
-            } else if c == UInt8(ascii: ".") {
-                guard digits > 0, parts < 3 else { return nil }
+            let d = c &- 48
+            if d < 10 {
+                part = part &* 10 &+ UInt32(d)
+                digits &+= 1
+                if digits > 3 { return nil }
+            } else if c == 46 {
+                if digits == 0 || part > 255 || dots == 3 { return nil }
                 value = value << 8 | part
-                parts += 1
                 part = 0
                 digits = 0
-            } else if c == UInt8(ascii: ":") && allowPort && parts == 3 {
+                dots &+= 1
+            } else if c == 58 && allowPort && dots == 3 {
                 break
             } else {
                 return nil
             }
-            i += 1
+            i &+= 1
         }
-        guard parts == 3, digits > 0 else { return nil }
+        guard dots == 3, digits > 0, part <= 255 else { return nil }
         return value << 8 | part
     }
 
-    
     static func parseV6(_ p: UnsafePointer<UInt8>, count: Int) -> IPAddress? {
         guard count >= 2, count <= 45 else { return nil }
-        var groups = [UInt16](repeating: 0, count: 8)
+        return withUnsafeTemporaryAllocation(of: UInt16.self, capacity: 16) { buffer -> IPAddress? in
+            let groups = buffer.baseAddress!
+            let expanded = groups + 8
+            groups.initialize(repeating: 0, count: 16)
+            return parseV6(p, count: count, groups: groups, expanded: expanded)
+        }
+    }
+
+    static func parseV6(_ p: UnsafePointer<UInt8>, count: Int, groups: UnsafeMutablePointer<UInt16>,
+                        expanded: UnsafeMutablePointer<UInt16>) -> IPAddress? {
         var filled = 0
         var gap = -1
         var i = 0
@@ -69,8 +81,12 @@ public enum IPAddress: Sendable, Hashable {
         while i < count {
             // An embedded IPv4 tail (`::ffff:1.2.3.4`).
             var j = i
-            while j < count, p[j] != UInt8(ascii: ":"), p[j] != UInt8(ascii: "%") { j += 1 }
-            if j > i, (i..<j).contains(where: { p[$0] == UInt8(ascii: ".") }) {
+            var hasDot = false
+            while j < count, p[j] != UInt8(ascii: ":"), p[j] != UInt8(ascii: "%") {
+                if p[j] == UInt8(ascii: ".") { hasDot = true }
+                j += 1
+            }
+            if j > i, hasDot {
                 guard filled <= 6, let v4 = parseV4(p + i, count: j - i, allowPort: false) else { return nil }
                 groups[filled] = UInt16(v4 >> 16)
                 groups[filled + 1] = UInt16(v4 & 0xFFFF)
@@ -102,19 +118,19 @@ public enum IPAddress: Sendable, Hashable {
             }
         }
         if i < count, p[i] != UInt8(ascii: "%") { return nil }
+        var final = groups
         if gap >= 0 {
             let tail = filled - gap
             guard filled < 8 || tail == 0 else { return nil }
-            var expanded = [UInt16](repeating: 0, count: 8)
             for k in 0..<gap { expanded[k] = groups[k] }
             for k in 0..<tail { expanded[8 - tail + k] = groups[gap + k] }
-            groups = expanded
+            final = expanded
         } else if filled != 8 {
             return nil
         }
         var high: UInt64 = 0, low: UInt64 = 0
-        for k in 0..<4 { high = high << 16 | UInt64(groups[k]) }
-        for k in 4..<8 { low = low << 16 | UInt64(groups[k]) }
+        for k in 0..<4 { high = high << 16 | UInt64(final[k]) }
+        for k in 4..<8 { low = low << 16 | UInt64(final[k]) }
         if high == 0, low >> 32 == 0xFFFF { return .v4(UInt32(truncatingIfNeeded: low)) }
         return .v6(high, low)
     }

@@ -144,6 +144,9 @@ public enum RejectReason: String, CaseIterable, Sendable, Comparable {
     case invalidJSON = "invalid_json"
     /// A required field (as the field map names it) is missing.
     case missingField = "missing_field"
+    /// A server's error-log or diagnostic line (NGINX, Apache, a proxy plugin's `DEBUG: …`) among
+    /// access records: not an access record.
+    case errorLog = "error_log"
     /// No known format matches the line (auto-detection found nothing).
     case unknownFormat = "unknown_format"
 

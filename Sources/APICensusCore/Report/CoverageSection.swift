@@ -6,7 +6,7 @@ extension ReportBuilder {
 
     /// Fields added to each endpoint of the `endpoints` list.
     static func endpointCoverageFields(_ e: Endpoint, _ c: EndpointCoverage) -> [(String, JSONOutput)] {
-        let ev = e.stats.evidence
+        let ev = e.stats.evidence.tally
         func counts<T>(_ cases: [T], _ name: (T) -> String, _ value: (T) -> UInt64) -> JSONOutput {
             .object(cases.compactMap { let v = value($0); return v > 0 ? (name($0), .uint(v)) : nil })
         }
@@ -62,7 +62,7 @@ extension ReportBuilder {
     /// The `coverage` section.
     static func coverageSection(_ a: CoverageAnalysis) -> JSONOutput {
         let api = a.apiIndices
-        let ev = a.apiEvidence
+        let ev = a.apiEvidence.tally
         func counts<T>(_ cases: [T], _ name: (T) -> String, _ value: (T) -> UInt64) -> JSONOutput {
             .object(cases.map { (name($0), .uint(value($0))) })
         }
@@ -89,11 +89,11 @@ extension ReportBuilder {
         let mediated = api.filter { a.coverage[$0].mediation.mediated == true }
         let unmediated = api.filter { a.coverage[$0].mediation.mediated == false }
         let unknown = api.filter { a.coverage[$0].mediation.mediated == nil }
-        let plaintext = api.filter { a.endpoints[$0].stats.evidence.calls(tls: .plaintext) > 0 }
-        let legacyTLS = api.filter { a.endpoints[$0].stats.evidence.legacyTLSCalls > 0 }
+        let plaintext = api.filter { a.endpoints[$0].stats.evidence.tally.calls(tls: .plaintext) > 0 }
+        let legacyTLS = api.filter { a.endpoints[$0].stats.evidence.tally.legacyTLSCalls > 0 }
         let unauthenticatedProtected = api.filter { a.coverage[$0].unauthenticatedSuccessOnProtected }
-        let algNone = api.filter { a.endpoints[$0].stats.evidence[EndpointEvidence.Slot.jwtAlgNone] > 0 }
-        let queryKeys = api.filter { a.endpoints[$0].stats.evidence.calls(auth: .apiKeyQuery) > 0 }
+        let algNone = api.filter { a.endpoints[$0].stats.evidence.tally[EndpointEvidence.Slot.jwtAlgNone] > 0 }
+        let queryKeys = api.filter { a.endpoints[$0].stats.evidence.tally.calls(auth: .apiKeyQuery) > 0 }
         let roles: JSONOutput = .object(EndpointEvidence.roleOrder.enumerated().map { (i, role) in
             (role.rawValue, JSONOutput.object([("records", .uint(a.run.recordsByRole[i]))]))
         })
@@ -118,7 +118,7 @@ extension ReportBuilder {
             ("unknown", .int(Int64(unknown.count))),
             ("unmediated_endpoints", list(unmediated) { [("reason", .string(a.coverage[$0].mediation.reason))] }),
         ]
-        let evidenceOf = { (i: Int) in a.endpoints[i].stats.evidence }
+        let evidenceOf = { (i: Int) in a.endpoints[i].stats.evidence.tally }
         var findings: [(String, JSONOutput)] = []
         findings.append(("plaintext", list(plaintext) { [("plaintext_calls", .uint(evidenceOf($0).calls(tls: .plaintext)))] }))
         findings.append(("legacy_tls", list(legacyTLS) { [("legacy_tls_calls", .uint(evidenceOf($0).legacyTLSCalls))] }))

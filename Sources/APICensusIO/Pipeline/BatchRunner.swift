@@ -7,9 +7,26 @@ import Glibc
 import Darwin
 #endif
 
+/// What the user says about one source (a path on the command line or in the configuration):
+/// its role, its format, the host its calls are filed under.
+public struct SourceOptions: Sendable, Equatable {
+    public var role: SourceRole?
+    public var format: LogFormat?
+    public var host: String?
+
+    public init(role: SourceRole? = nil, format: LogFormat? = nil, host: String? = nil) {
+        self.role = role
+        self.format = format
+        self.host = host
+    }
+}
+
 /// What `apicensus batch` was asked to do.
 public struct BatchConfiguration: Sendable {
     public var paths: [String]
+    /// Per-path options, keyed by the path as given in `paths`; files found under a directory take
+    /// the directory's options.
+    public var sourceOptions: [String: SourceOptions] = [:]
     /// Forced format; nil = detect per input.
     public var format: LogFormat?
     public var fieldMap: FieldMap = .default
@@ -68,18 +85,24 @@ public enum BatchRunner {
         // The order of paths on the command line must not change the report: every input, failed
         // ones included, is numbered by path.
         let entries = InputExpansion.expand(config.paths).sorted { path(of: $0) < path(of: $1) }
-        let forced: FormatChoice? = config.format.map { .known($0) }
-        for entry in entries {
+            .map { ($0, options(for: path(of: $0), in: config.sourceOptions)) }
+        var sourceOptions: [Int: SourceOptions] = [:]
+        for (entry, options) in entries {
             let index = inputs.count
+            sourceOptions[index] = options
+            let format = options.format ?? config.format
+            let forced: FormatChoice? = format.map { .known($0) }
             guard case .file(let file) = entry else {
                 if case .failure(let error) = entry {
-                    inputs.append(InputDescription(path: error.path, encoding: "plain", format: nil, formatConfidence: nil, sizeOnDisk: nil))
+                    inputs.append(InputDescription(path: error.path, encoding: "plain", format: nil, formatConfidence: nil, sizeOnDisk: nil,
+                                                   explicitRole: options.role))
                     planningProblems.append(problem(from: error, input: index, lastLine: nil))
                 }
                 continue
             }
-            var description = InputDescription(path: file.path, encoding: "plain", format: config.format,
-                                               formatConfidence: config.format == nil ? nil : 1, sizeOnDisk: file.size)
+            var description = InputDescription(path: file.path, encoding: "plain", format: format,
+                                               formatConfidence: format == nil ? nil : 1, sizeOnDisk: file.size,
+                                               explicitRole: options.role)
             defer { inputs.append(description) }
             // stdin, pipes and FIFOs can be read once only: no sampling, no splitting; the format
             // is recognised from the stream's first chunk.
@@ -138,10 +161,11 @@ public enum BatchRunner {
         let work = JobQueue(jobs: jobs)
         let results = Mutex<[AggregateState]>([])
         let workerCount = min(config.threads, max(jobs.count, 1))
+        let inputSources = sourceOptions
         var threads: [pthread_t] = []
         for _ in 0..<workerCount {
             let thread = startThread {
-                let worker = Worker(config: config, progress: progress)
+                let worker = Worker(config: config, sources: inputSources, progress: progress)
                 while let job = work.next() { worker.run(job) }
                 let state = worker.aggregator.snapshot()
                 results.withLock { $0.append(state) }
@@ -163,6 +187,21 @@ public enum BatchRunner {
             }
         }
         return BatchResult(state: merged, inputs: inputs)
+    }
+
+    /// The options of the argument an input came from: the argument itself, or the deepest
+    /// directory argument containing it.
+    static func options(for path: String, in table: [String: SourceOptions]) -> SourceOptions {
+        if table.isEmpty { return SourceOptions() }
+        if let exact = table[path] { return exact }
+        var best: (length: Int, options: SourceOptions)?
+        for (argument, options) in table {
+            var directory = argument
+            while directory.count > 1, directory.hasSuffix("/") { directory.removeLast() }
+            let prefix = directory == "/" ? "/" : directory + "/"
+            if path.hasPrefix(prefix), prefix.count > (best?.length ?? -1) { best = (prefix.count, options) }
+        }
+        return best?.options ?? SourceOptions()
     }
 
     static func problem(from error: InputError, input: Int, lastLine: LineLocation?) -> InputProblem {

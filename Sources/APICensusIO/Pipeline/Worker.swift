@@ -9,13 +9,25 @@ final class Worker {
     let config: BatchConfiguration
     var aggregator: CallAggregator
     let progress: ProgressReporter?
+    /// What the user said about each input (role, host).
+    let sources: [Int: SourceOptions]
 
     private lazy var rangeBuffer = ChunkBuffer(capacity: LineChunker.capacity(maxLineLength: config.aggregation.maxLineLength))
 
-    init(config: BatchConfiguration, progress: ProgressReporter?) {
+    init(config: BatchConfiguration, sources: [Int: SourceOptions] = [:], progress: ProgressReporter?) {
         self.config = config
         self.aggregator = CallAggregator(options: config.aggregation)
         self.progress = progress
+        self.sources = sources
+    }
+
+    /// Tells the aggregator the input's role, what its format logs and its host override.
+    private func describe(input: Int, format: LogFormat?) {
+        let options = sources[input] ?? SourceOptions()
+        let descriptor = format.map { FormatCatalog.descriptor(for: $0) }
+        let role = options.role ?? descriptor?.defaultRole ?? InputContext.unspecified.role
+        aggregator.setContext(InputContext(role: role, yields: CallFieldSet(descriptor?.yields ?? []), hostOverride: options.host),
+                              for: input)
     }
 
     /// Runs one job.
@@ -23,6 +35,7 @@ final class Worker {
         switch job {
         case .range(let input, let path, let range, let part, let parts, let choice):
             aggregator.registerInput(input)
+            if case .known(let format) = choice { describe(input: input, format: format) } else { describe(input: input, format: nil) }
             switch choice {
             case .known(let format) where format == .jsonLines:
                 var parser = JSONLinesParser(fieldMap: config.fieldMap)
@@ -94,10 +107,12 @@ final class Worker {
                 aggregator.recordProblem(BatchRunner.problem(from: error, input: stream.input, lastLine: location))
                 return
             case .unrecognised(let piped, let pipe):
+                describe(input: stream.input, format: nil)
                 aggregator.recordProblem(BatchRunner.unrecognisedFormat(input: stream.input))
                 parse(piped, of: stream, format: nil)
                 pipe.release(piped)
             case .chunk(let piped, let format, let pipe):
+                describe(input: stream.input, format: format)
                 // Lower this helper's priority only once the stream's producer thread exists, so
                 // that thread does not inherit it.
                 if lowerPriority { yieldToInflater() }

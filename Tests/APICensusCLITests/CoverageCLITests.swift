@@ -1,0 +1,168 @@
+import Foundation
+import Testing
+
+/// The real CLI, end to end, on a gateway log and a service log where some endpoints bypass the
+/// gateway: roles from --source and from the configuration file, route patterns, the coverage
+/// section, the schema, and no secret echoed.
+@Suite(.serialized) struct CoverageCLITests {
+    let dir: URL
+
+    init() throws { dir = try CLI.temporaryDirectory() }
+
+    func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
+
+    func write(_ name: String, _ text: String) throws {
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path(name)))
+    }
+
+    static let secretKey = "sk_live_CLISECRET55555"
+    static let secretToken = "CLITOKENSECRET7777"
+
+    /// A gateway's JSON log: the dogs API, called from outside, some keys in the query.
+    static var gatewayLog: String {
+        (0..<30).map { i in
+            let query = i % 5 == 0 ? "?api_key=\(secretKey)" : (i % 7 == 0 ? "?access_token=\(secretToken)" : "")
+            return #"{"time":"2026-01-01T00:00:\#(String(format: "%02d", i % 60))+00:00","remote_addr":"203.0.113.\#(i % 9 + 1)","request":"GET /api/dog/\#(["rex", "fido", "spot", "max"][i % 4])\#(query) HTTP/1.1","status":200,"body_bytes_sent":120,"host":"pets.example.com"}"#
+        }.joined(separator: "\n") + "\n"
+    }
+
+    /// The service's combined log: the same dogs, plus an admin endpoint called directly, health
+    /// checks and a scanner.
+    static var serviceLog: String {
+        var lines: [String] = []
+        for i in 0..<30 {
+            lines.append(#"10.0.0.5 - - [01/Jan/2026:00:00:\#(String(format: "%02d", i % 60)) +0000] "GET /api/dog/\#(["rex", "fido", "spot", "max"][i % 4]) HTTP/1.1" 200 120 "-" "kong""#)
+        }
+        for i in 0..<8 {
+            lines.append(#"203.0.113.77 - admin [01/Jan/2026:00:01:0\#(i) +0000] "POST /admin/v1/users/\#(100 + i)/reset HTTP/1.1" 200 12 "-" "curl/8""#)
+        }
+        for _ in 0..<10 {
+            lines.append(#"10.0.0.2 - - [01/Jan/2026:00:02:00 +0000] "GET /healthz HTTP/1.1" 200 2 "-" "kube-probe/1.29""#)
+        }
+        for probe in ["/wp-login.php", "/.env", "/phpmyadmin/index.php", "/.git/config"] {
+            lines.append(#"185.220.101.4 - - [01/Jan/2026:00:03:00 +0000] "GET \#(probe) HTTP/1.1" 404 0 "-" "zgrab/0.x""#)
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    func checkSchema(_ report: Data) throws {
+        try report.write(to: URL(fileURLWithPath: path("report.json")))
+        let schema = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Schemas/report.schema.json").path
+        let status = try CLI.shell("python3 -c 'import json,sys,jsonschema; jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])), cls=jsonschema.Draft202012Validator)' '\(schema)' '\(path("report.json"))'")
+        #expect(status == 0, "the report does not validate against Schemas/report.schema.json")
+    }
+
+    @Test func gatewayAndServiceSourcesGiveMediationPerEndpoint() throws {
+        try write("gw.json", Self.gatewayLog)
+        try write("svc.log", Self.serviceLog)
+        try write("apicensus.yaml", """
+            sources:
+              - path: svc.log
+                role: service
+                host: pets.example.com
+            routes:
+              - /api/dog/{name}
+            """)
+        let r = try CLI.run(["batch", "--config", path("apicensus.yaml"), "--source", "gateway=\(path("gw.json"))"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let files = (r.json["input"] as! [String: Any])["files"] as! [[String: Any]]
+        #expect(files.map { $0["role"] as! String } == ["gateway", "service"])
+        #expect(files.map { $0["role_source"] as! String } == ["explicit", "explicit"])
+        let endpoints = r.json["endpoints"] as! [[String: Any]]
+        func endpoint(_ method: String, _ template: String) -> [String: Any]? {
+            endpoints.first { $0["method"] as? String == method && $0["template"] as? String == template }
+        }
+        // The route pattern names the dogs endpoint (four names would not fold by themselves).
+        let dogs = try #require(endpoint("GET", "/api/dog/{name}"))
+        #expect(dogs["mediated"] as? Bool == true)
+        #expect(dogs["mediation_reason"] as? String == "seen_by_gateway")
+        #expect(dogs["calls"] as? Int == 60)
+        let evidence = dogs["evidence"] as! [String: Any]
+        #expect(evidence["roles"] as? [String: Int] == ["gateway": 30, "service": 30])
+        let reset = try #require(endpoint("POST", "/admin/v1/users/{int}/reset"))
+        #expect(reset["mediated"] as? Bool == false)
+        #expect(reset["mediation_reason"] as? String == "not_seen_by_gateway_or_waf")
+        #expect((reset["evidence"] as! [String: Any])["auth"] as? [String: Int] == ["basic": 8])
+        #expect(endpoint("GET", "/healthz")?["kind"] as? String == "health")
+        #expect(endpoint("GET", "/wp-login.php")?["error_only"] as? Bool == true)
+
+        let coverage = r.json["coverage"] as! [String: Any]
+        let mediation = coverage["mediation"] as! [String: Any]
+        #expect(mediation["mediated"] as? Int == 1)
+        #expect(mediation["unmediated"] as? Int == 1)
+        let metrics = coverage["metrics"] as! [String: [String: Any]]
+        #expect(metrics["mediation.endpoint_share"]?["value"] as? Double == 0.5)
+        #expect(metrics["auth.query_key_calls"]?["value"] as? Int == 10)
+        #expect(metrics["tls.encrypted_share"]?["observable"] as? Bool == false)
+        #expect(metrics["tls.encrypted_share"]?["reason"] as? String != nil)
+        let findings = coverage["findings"] as! [String: [String: Any]]
+        #expect(findings["api_keys_in_query"]?["count"] as? Int == 1)
+        // Secrets from the fixtures never reach stdout or stderr.
+        for secret in [Self.secretKey, Self.secretToken] {
+            #expect(!r.text.contains(secret))
+            #expect(!r.stderr.contains(secret))
+        }
+        try checkSchema(r.stdout)
+    }
+
+    @Test func plainPathsTakeTheirFormatsDefaultRole() throws {
+        try write("svc.log", Self.serviceLog)
+        let r = try CLI.run(["batch", path("svc.log")])
+        #expect(r.status == 0, "\(r.stderr)")
+        let files = (r.json["input"] as! [String: Any])["files"] as! [[String: Any]]
+        #expect(files[0]["role"] as? String == "lb")
+        #expect(files[0]["role_source"] as? String == "format_default")
+        let endpoints = r.json["endpoints"] as! [[String: Any]]
+        #expect(endpoints.allSatisfy { $0["mediated"] is NSNull })
+        try checkSchema(r.stdout)
+    }
+
+    @Test func invalidConfigurationStopsWithFileLineAndKey() throws {
+        try write("bad.yaml", "sources:\n  - path: svc.log\n    role: gateway\nnetworks:\n  partners: [192.0.2.0/24, 300.1.1.1/8]\n")
+        let r = try CLI.run(["batch", "--config", path("bad.yaml")])
+        #expect(r.status == 2)
+        #expect(r.stdout.isEmpty)
+        #expect(r.stderr.contains("\(path("bad.yaml")):5: networks.partners[1]: '300.1.1.1/8' is not an IP address or CIDR range"), "\(r.stderr)")
+        let badSource = try CLI.run(["batch", "--source", "firewall=x.log"])
+        #expect(badSource.status == 2)
+        #expect(badSource.stderr.contains("--source 'firewall=x.log'"))
+    }
+}
+
+/// The real gateway, WAF and load-balancer parsers feed the classification: generated Kong, AWS
+/// WAF and ALB logs (the generator gives each synthetic client a credential kind and a TLS version).
+@Suite(.serialized) struct CoverageFormatsCLITests {
+    let dir: URL
+
+    init() throws { dir = try CLI.temporaryDirectory() }
+
+    func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
+
+    @Test func generatedGatewayWAFAndLoadBalancerLogs() throws {
+        for (format, name) in [("kong", "kong.json"), ("aws_waf", "waf.json"), ("aws_alb", "alb.log")] {
+            let g = try CLI.run(["generate", "--format", format, "--lines", "3000", "--seed", "11", "-o", path(name)])
+            #expect(g.status == 0, "\(format): \(g.stderr)")
+        }
+        let r = try CLI.run(["batch", path("kong.json"), path("waf.json"), path("alb.log")])
+        #expect(r.status == 0, "\(r.stderr)")
+        let files = (r.json["input"] as! [String: Any])["files"] as! [[String: Any]]
+        #expect(Set(files.map { "\($0["format"]!)=\($0["role"]!)" }) == ["aws_alb=lb", "aws_waf=waf", "kong=gateway"])
+        let coverage = r.json["coverage"] as! [String: Any]
+        let roles = coverage["roles"] as! [String: [String: Int]]
+        #expect(roles["gateway"]?["records"] == 3000 && roles["waf"]?["records"] == 3000 && roles["lb"]?["records"] == 3000)
+        let auth = coverage["auth"] as! [String: Int]
+        #expect((auth["bearer_jwt"] ?? 0) > 0, "\(auth)")
+        let tls = coverage["tls"] as! [String: Int]
+        #expect((tls["tls1.3"] ?? 0) > 0 && (tls["tls1.0"] ?? 0) > 0, "\(tls)")
+        let metrics = coverage["metrics"] as! [String: [String: Any]]
+        #expect(metrics["waf.present"]?["value"] as? Double == 1)
+        #expect(metrics["tls.legacy_calls"]?["observable"] as? Bool == true)
+        #expect(metrics["mediation.endpoint_share"]?["observable"] as? Bool == true)
+        // Whatever credentials the generator wrote, only kinds reach the output.
+        for marker in ["eyJ", "sk_live_", "Basic ", "Bearer "] {
+            #expect(!r.text.contains(marker), "\(marker) echoed")
+            #expect(!r.stderr.contains(marker), "\(marker) echoed on stderr")
+        }
+    }
+}
