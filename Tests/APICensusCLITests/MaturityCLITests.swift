@@ -172,6 +172,45 @@ import Testing
         #expect(maturity(try batch(args + ["--rules", halfShare]).json).barometer == 3)
     }
 
+    /// Several sources with the evidence plain logs lack (a Kong gateway, AWS WAF, an ALB with TLS):
+    /// security practices are scored on authentication, TLS, WAF and mediation, and relaxing one
+    /// failing criterion raises the overall stage.
+    @Test func multiSourceEvidenceIsScoredAndARelaxedRuleRaisesTheStage() throws {
+        var logs: [String] = []
+        for format in ["kong", "aws_waf", "aws_alb"] {
+            let r = try CLI.run(["generate", "--format", format, "--lines", "5000", "--seed", "11", "-o", path("\(format).log")])
+            #expect(r.status == 0, "\(r.stderr)")
+            logs.append(path("\(format).log"))
+        }
+        let first = try batch(logs).json
+        let indicators = Dictionary(uniqueKeysWithValues: (first["indicators"] as! [[String: Any]]).map { ($0["id"] as! String, $0) })
+        for id in ["waf.present", "mediation.endpoint_share", "auth.external_call_share", "tls.encrypted_share", "tls.legacy_calls"] {
+            #expect(indicators[id]?["observable"] as? Bool == true, "\(id)")
+        }
+        let zeroTrust = first["zero_trust"] as! [String: [String: Any]]
+        #expect(zeroTrust["encryption"]?["observable"] as? Bool == true)
+        #expect(zeroTrust["continuous_monitoring"]?["ratio"] as? Double == 1)
+        let before = maturity(first)
+        #expect(before.security! >= 2)  // WAF present, external calls authenticated, a gateway mediates
+        let progress = before.maturity["progress"] as! [String: Any]
+        #expect((progress["to_do"] as! [String]).contains("s3.no_unauthenticated_success"))
+        let criteria = (before.maturity["dimensions"] as! [String: [String: Any]])["security_practices"]!["criteria"] as! [[String: Any]]
+        let failing = criteria.first { $0["id"] as? String == "s3.no_unauthenticated_success" }!
+        #expect(failing["outcome"] as? String == "failed")
+        let observed = failing["value"] as! Int
+        #expect(observed > 0)
+
+        // Tolerate the endpoints observed answering unauthenticated calls: stage 3 security is met.
+        let tolerant = try rules {
+            $0.replacingOccurrences(of: "\"metric\": \"auth.unauthenticated_success_on_protected\", \"op\": \"<=\", \"threshold\": 0 }",
+                                    with: "\"metric\": \"auth.unauthenticated_success_on_protected\", \"op\": \"<=\", \"threshold\": \(observed) }")
+        }
+        let after = maturity(try batch(logs + ["--rules", tolerant]).json)
+        #expect(after.security! > before.security!)
+        #expect(after.stage! > before.stage!)
+        #expect(after.barometer == before.barometer)
+    }
+
     @Test func badRulesAreUsageErrorsWithTheKeyPath() throws {
         let typo = try rules { $0.replacingOccurrences(of: "\"metric\": \"tls.modern_share\"", with: "\"metric\": \"tls.modren_share\"") }
         let r = try CLI.run(["batch", "--rules", typo, fixture("drift.log")])
