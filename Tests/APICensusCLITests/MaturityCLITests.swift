@@ -211,6 +211,21 @@ import Testing
         #expect(after.barometer == before.barometer)
     }
 
+    @Test func theConfigurationNamesSpecsAndRules() throws {
+        let relaxed = try rules { $0.replacingOccurrences(of: "\"rules_version\": \"1.0.0\"", with: "\"rules_version\": \"from-config\"") }
+        try Data("""
+            specs:
+              - \(fixture("drift-api.yaml"))
+            rules: \(relaxed)
+            """.utf8).write(to: URL(fileURLWithPath: path("apicensus.yaml")))
+        let report = try batch(["--config", path("apicensus.yaml"), fixture("drift.log")]).json
+        #expect(((report["docs"] as? [String: Any])?["counts"] as? [String: Int])?["zombie"] == 4)
+        #expect((report["maturity"] as! [String: Any])["rules_version"] as? String == "from-config")
+        // --rules wins over the configuration's rules.
+        let overridden = try batch(["--config", path("apicensus.yaml"), "--rules", fixture("../../../Rules/maturity-rules.json"), fixture("drift.log")]).json
+        #expect((overridden["maturity"] as! [String: Any])["rules_version"] as? String == "1.0.0")
+    }
+
     @Test func badRulesAreUsageErrorsWithTheKeyPath() throws {
         let typo = try rules { $0.replacingOccurrences(of: "\"metric\": \"tls.modern_share\"", with: "\"metric\": \"tls.modren_share\"") }
         let r = try CLI.run(["batch", "--rules", typo, fixture("drift.log")])
