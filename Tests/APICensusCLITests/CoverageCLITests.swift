@@ -166,3 +166,31 @@ import Testing
         }
     }
 }
+
+/// Inventory hygiene on real, scanner-heavy NGINX/Apache logs from `../shared/corpus`: static
+/// assets, probes and paths that only ever answered 404/400/405 are kept apart from the APIs.
+@Suite struct CoverageCorpusTests {
+    @Test(.enabled(if: CorpusAcceptanceTests.available, "needs ../shared/corpus beside the clone"))
+    func scannerNoiseIsKeptApartInRealLogs() throws {
+        let logs = CorpusAcceptanceTests.accessLogs()
+        #expect(!logs.isEmpty)
+        let r = try CLI.run(["batch", "--no-progress"] + logs)
+        #expect(r.status == 0 || r.status == 3, "\(r.stderr)")
+        let coverage = r.json["coverage"] as! [String: Any]
+        let inventory = coverage["endpoints"] as! [String: Any]
+        let byKind = inventory["by_kind"] as! [String: [String: Int]]
+        let total = inventory["total"] as! Int
+        let api = inventory["api"] as! Int
+        #expect((inventory["error_only"] as! Int) > 0, "the corpus has scanner probes answered 404")
+        #expect((byKind["static"]?["endpoints"] ?? 0) > 0)
+        #expect(api < total)
+        let metrics = coverage["metrics"] as! [String: [String: Any]]
+        #expect(metrics["inventory.endpoints"]?["value"] as? Int == api)
+        let endpoints = r.json["endpoints"] as! [[String: Any]]
+        for e in endpoints where e["error_only"] as? Bool == true {
+            let codes = (e["top_status"] as! [[String: Any]]).map { $0["code"] as! Int }
+            #expect(codes.allSatisfy { [400, 404, 405].contains($0) }, "\(e["template"]!) \(codes)")
+        }
+        #expect(endpoints.filter { $0["kind"] as? String == "api" && $0["error_only"] as? Bool == false }.count == api)
+    }
+}

@@ -161,8 +161,11 @@ public struct CallAggregator {
 
     /// Adds one parsed record from an input the aggregator was told nothing about.
     public mutating func record(_ call: RawCall) {
-        record(call, source: Source(.unspecified))
+        record(call, source: CallAggregator.unspecifiedSource)
     }
+
+    // Immutable after its one-time initialisation (no host bytes); shared read-only by all threads.
+    nonisolated(unsafe) static let unspecifiedSource = Source(.unspecified)
 
     /// Adds one parsed record.
     mutating func record(_ call: RawCall, source: Source) {

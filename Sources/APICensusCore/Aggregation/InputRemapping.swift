@@ -10,6 +10,7 @@ extension AggregateState {
         result.firstMillis = firstMillis
         result.lastMillis = lastMillis
         result.callsWithoutTime = callsWithoutTime
+        result.run = run
         for (input, counters) in files { result.files[map(input), default: InputFileCounters()].merge(counters) }
         for (key, lines) in chunkLines {
             result.chunkLines[ChunkKey(input: map(key.input), chunk: key.chunk), default: 0] += lines

@@ -19,6 +19,9 @@ public struct InputTraits: Sendable, Equatable {
     /// A gateway or WAF role: its records are the mediation, not evidence of it.
     public var isMediator: Bool
     public var logsWAFAction: Bool
+    /// The format logs none of the evidence fields beyond the request line, client, user and
+    /// status (NGINX/Apache combined and common): classification takes a short path.
+    public var requestLineOnly: Bool
 
     public init(_ context: InputContext) {
         let y = context.yields
@@ -32,6 +35,9 @@ public struct InputTraits: Sendable, Equatable {
         logsForwardedFor = y.contains(.forwardedFor) || y.contains(.requestHeaders)
         isMediator = context.role == .gateway || context.role == .waf
         logsWAFAction = y.contains(.wafAction)
+        let evidenceFields: [CallField] = [.authorization, .requestHeaders, .cookie, .apiKey, .consumer, .clientCertificate,
+                                           .tlsProtocol, .tlsCipher, .scheme, .wafAction, .contentType, .forwardedFor]
+        requestLineOnly = !evidenceFields.contains(where: y.contains)
     }
 }
 
@@ -70,6 +76,7 @@ public struct CallClassifier {
     /// `queryChecked` is false the caller looks for API-key parameters itself (in the pass it makes
     /// over the names anyway) and applies `CallEvidence.authOpenToQueryKey`.
     public func classify(_ call: RawCall, query: Bytes?, traits: InputTraits, queryChecked: Bool = true) -> CallEvidence {
+        if traits.requestLineOnly { return classifyRequestLine(call, query: queryChecked ? query : nil, traits: traits) }
         var e = CallEvidence()
         var h = HeaderFindings()
         if traits.logsHeaders, call.requestHeaders.count > 0 { h = findHeaders(call) }
@@ -107,6 +114,30 @@ public struct CallClassifier {
             }
         }
         if traits.logsWAFAction || call.wafAction.count > 0 { e.waf = Self.wafDecision(call.wafAction) }
+        return e
+    }
+
+    /// The short path for formats that log only the request line, client, user and status: the
+    /// same decisions as the general path makes with every other field absent.
+    func classifyRequestLine(_ call: RawCall, query: Bytes?, traits: InputTraits) -> CallEvidence {
+        var e = CallEvidence()
+        let (caller, throughGateway) = callerClass(client: call.client, forwardedFor: .none)
+        e.caller = caller
+        if let query, hasAPIKeyParameter(query) {
+            e.auth = .apiKeyQuery
+        } else {
+            e.authOpenToQueryKey = true
+            e.auth = isPresent(call.user) ? .basic : .notObservable
+        }
+        e.http = httpVersion(call.httpVersion, scheme: .none)
+        if call.status == 101 { e.style = .websocket }
+        if !traits.isMediator {
+            if throughGateway {
+                e.gateway = .present
+            } else if !settings.gatewayNetworks.isEmpty && call.client.count > 0 {
+                e.gateway = .absent
+            }
+        }
         return e
     }
 
@@ -439,7 +470,7 @@ public struct CallClassifier {
 
     /// A direct-mapped cache of caller classes keyed by the client bytes (up to 16 of them).
     final class CallerCache {
-        static let size = 1024
+        static let size = 4096
         /// Per entry: the client's bytes as two words, and its length + 1 with the class in the top byte
         /// (0 = empty).
         let words = UnsafeMutablePointer<UInt64>.allocate(capacity: size * 3)
@@ -461,7 +492,7 @@ public struct CallClassifier {
             } else {
                 for i in 0..<n { w0 |= UInt64(base[i]) << UInt64(i * 8) }
             }
-            let slot = Int(truncatingIfNeeded: ((w0 ^ (w1 &* 0x9E37_79B9_7F4A_7C15)) &* 0xBF58_476D_1CE4_E5B9) >> 54) * 3
+            let slot = Int(truncatingIfNeeded: ((w0 ^ (w1 &* 0x9E37_79B9_7F4A_7C15)) &* 0xBF58_476D_1CE4_E5B9) >> 52) * 3
             let tag = words[slot + 2]
             if tag & 0xFF == UInt64(n + 1), words[slot] == w0, words[slot + 1] == w1 {
                 return CallerClass(rawValue: UInt8(truncatingIfNeeded: tag >> 56)) ?? .unknown

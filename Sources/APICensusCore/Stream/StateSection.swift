@@ -27,6 +27,7 @@ public struct StateSection: Sendable {
                     ("format", input.format.map { .string($0.rawValue) } ?? .null),
                     ("format_confidence", input.formatConfidence.map { .number($0) } ?? .null),
                     ("size_on_disk", input.sizeOnDisk.map { .int($0) } ?? .null),
+                    ("role", input.explicitRole.map { .string($0.rawValue) } ?? .null),
                 ])
             })),
             ("base", base.map { .string(Base64.encode($0.encoded())) } ?? .null),

@@ -89,6 +89,13 @@ public struct MergeInput: Sendable {
                 guard let s = size.int64Value, s >= 0 else { throw MergeDocumentError("state.inputs[\(i)].size_on_disk is not a size") }
                 description.sizeOnDisk = s
             }
+            // The role the user named for the input (coverage); absent in documents written before roles.
+            if let role = item["role"], !role.isNull {
+                guard let r = role.stringValue.flatMap(SourceRole.init(name:)) else {
+                    throw MergeDocumentError("state.inputs[\(i)].role is not one of \(SourceRole.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                description.explicitRole = r
+            }
             inputs.append(description)
         }
         var base: AggregateState?
