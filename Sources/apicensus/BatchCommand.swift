@@ -72,6 +72,14 @@ struct BatchCommand: ParsableCommand {
     @Option(name: .long, help: "Longest accepted line in bytes; longer lines are rejected as too_long.")
     var maxLineLength: Int = 1 << 20
 
+    @Option(name: .customLong("spec"), help: ArgumentHelp(
+        "An OpenAPI 3.0/3.1 spec (YAML or JSON); repeat for several.",
+        discussion: "Spec paths take precedence over learned templates; endpoints are judged documented, shadow or zombie, and unused operations listed (docs section)."))
+    var specs: [String] = []
+
+    @Option(name: .long, help: "Maturity rules replacing the built-in ones (see docs/maturity.md, Schemas/rules.schema.json).")
+    var rules: String?
+
     @Option(name: [.short, .long], help: "Write the report to this file instead of stdout.")
     var output: String?
 
@@ -157,6 +165,18 @@ struct BatchCommand: ParsableCommand {
             config.customFormat = custom
         }
         config.aggregation.maxLineLength = maxLineLength
+        // Specs and rules are read before the logs: a bad one is a usage error, found at once.
+        // The configuration's `specs:` come first, then --spec; --rules wins over `rules:`.
+        let scoring = try ScoringInputs.load(
+            specs: (file?.specPaths ?? []).map { ($0, "specs (configuration)") } + specs.map { ($0, "--spec") },
+            rules: rules.map { ($0, "--rules") } ?? file?.rulesPath.map { ($0, "rules (configuration)") })
+        var maturityRules = MaturityRules.builtIn
+        if let path = rules ?? file?.rulesPath {
+            do { maturityRules = try MaturityRulesLoader.load(path: path) } catch {
+                StandardError.print("apicensus: \(rules != nil ? "--rules" : "rules (configuration)") \(error)")
+                throw ExitCode(2)
+            }
+        }
         // Fail before the work, not after it, when the report cannot be written. A file report goes to
         // a hidden temporary file renamed at the end, so `-o` never truncates an input (or adds an
         // empty file to a directory being read) before it is read.
@@ -181,6 +201,8 @@ struct BatchCommand: ParsableCommand {
             options.routePatterns = file.routes
             options.thirdPartyHosts = file.coverage.thirdPartyHosts
         }
+        options.specs = scoring.specs
+        options.maturityRules = scoring.rules
         if timestamp { options.generatedAtMillis = Self.nowMillis() }
         var report = ReportBuilder.report(state: result.state, inputs: result.inputs, options: options)
         if includeState, case .object(var fields) = report {

@@ -44,6 +44,12 @@ struct MergeCommand: ParsableCommand {
         discussion: "A later merge with snapshots that replay from inside a collapsed stretch then reports a gap instead of chaining them."))
     var collapseDeltas = false
 
+    @Option(name: .customLong("spec"), help: "An OpenAPI 3.0/3.1 spec (YAML or JSON) to judge the merged inventory against; repeatable.")
+    var specs: [String] = []
+
+    @Option(name: .long, help: "Maturity rules replacing the built-in ones (see docs/maturity.md).")
+    var rules: String?
+
     @Option(name: [.short, .long], help: "Write the report to this file instead of stdout.")
     var output: String?
 
@@ -59,6 +65,7 @@ struct MergeCommand: ParsableCommand {
     }
 
     func run() throws {
+        let scoring = try ScoringInputs.load(specs: specs.map { ($0, "--spec") }, rules: rules.map { ($0, "--rules") })
         var collector = MergeCollector(collapseThreshold: collapseThreshold, maxEndpointsPerHost: maxEndpointsPerHost)
         for entry in InputExpansion.expand(paths) {
             switch entry {
@@ -80,6 +87,8 @@ struct MergeCommand: ParsableCommand {
         var options = ReportOptions()
         options.collapseThreshold = collapseThreshold ?? first.threshold
         options.maxEndpointsPerHost = maxEndpointsPerHost ?? first.cap
+        options.specs = scoring.specs
+        options.maturityRules = scoring.rules
         if timestamp { options.generatedAtMillis = BatchCommand.nowMillis() }
 
         let outcome = StreamMerge.merge(collector.sections, collapseDeltas: collapseDeltas)

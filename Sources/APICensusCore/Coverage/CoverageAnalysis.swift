@@ -169,6 +169,10 @@ public struct CoverageAnalysis: Sendable {
 extension ReportBuilder {
     /// The evidence summary of a merged state: what indicators and maturity are computed from.
     public static func evidenceSummary(state: AggregateState, options: ReportOptions) -> EvidenceSummary {
-        CoverageAnalysis(state: state, endpoints: endpoints(from: state, options: options), options: options).summary
+        let inventory = inventory(from: state, options: options)
+        var summary = CoverageAnalysis(state: state, endpoints: inventory.endpoints, options: options).summary
+        // The docs.* metrics come from the OpenAPI drift (not observable without a spec).
+        for (id, metric) in inventory.drift?.metrics ?? DocumentationDrift.unobservableMetrics { summary.metrics[id] = metric }
+        return summary
     }
 }

@@ -42,6 +42,11 @@ public struct ReportOptions: Sendable, Equatable {
     public var routePatterns = RoutePatternSet()
     /// Hosts that are third-party APIs (coverage).
     public var thirdPartyHosts = HostPatternSet()
+    /// OpenAPI specs (`--spec`): their paths take precedence over route patterns and learned
+    /// templates, and the inventory is judged against them (documented, shadow, zombie, unused).
+    public var specs: [APISpecification] = []
+    /// The maturity rules (`--rules`), built-in by default.
+    public var maturityRules = MaturityRules.builtIn
     public init() {}
 }
 
@@ -58,6 +63,16 @@ public struct Endpoint: Sendable, Equatable {
     public var stats: EndpointStats
     /// How many typed paths were folded into this template.
     public var typedPaths: Int
+    /// The spec route whose path is this endpoint's template, when a spec documents the path.
+    public var specRoute: SpecIndex.Route? = nil
+    /// Documented / shadow / zombie, when specs were supplied.
+    public var documentation: EndpointDocumentation? = nil
+}
+
+/// The templated inventory and, when specs were supplied, its documentation drift.
+public struct Inventory: Sendable {
+    public var endpoints: [Endpoint]
+    public var drift: DocumentationDrift?
 }
 
 /// Turns the merged state into the inventory and the report document.
@@ -67,10 +82,26 @@ public enum ReportBuilder {
     /// Templating and the per-host cap. Depends only on the state's content, never on the order in
     /// which it was merged.
     public static func endpoints(from state: AggregateState, options: ReportOptions) -> [Endpoint] {
+        inventory(from: state, options: options).endpoints
+    }
+
+    /// The endpoints, with spec paths taking precedence over learned templates: a typed path that
+    /// matches a spec path is counted under the spec's template and kept out of template inference.
+    public static func inventory(from state: AggregateState, options: ReportOptions) -> Inventory {
+        let index = SpecIndex(specs: options.specs)
         var inference = TemplateInference(collapseThreshold: options.collapseThreshold)
-        // Paths the user's route patterns name are filed under them and kept out of inference.
+        // Spec paths first, then the user's route patterns: paths they name are filed under them
+        // and kept out of inference.
+        var routeOf: [RawEndpointKey: SpecIndex.Route] = [:]
+        var usedOperations = Set<OperationRef>()
         var routed: [RawEndpointKey: String] = [:]
         for (key, stats) in state.endpoints {
+            if !index.isEmpty, key.typedPath != "*", key.typedPath != "{authority}",
+               let route = index.route(host: key.host, typedPath: key.typedPath) {
+                routeOf[key] = route
+                if route.operations[key.method] != nil { usedOperations.insert(OperationRef(route: route, method: key.method)) }
+                continue
+            }
             if let pattern = options.routePatterns.match(host: key.host, typedPath: key.typedPath) {
                 routed[key] = pattern
                 continue
@@ -82,12 +113,15 @@ public enum ReportBuilder {
         var groups: [GroupKey: Endpoint] = [:]
         for key in state.endpoints.keys.sorted() {
             let stats = state.endpoints[key]!
-            let template = routed[key] ?? (key.typedPath == "*" || key.typedPath == "{authority}"
+            let route = routeOf[key]
+            let template = route?.path ?? routed[key] ?? (key.typedPath == "*" || key.typedPath == "{authority}"
                 ? key.typedPath : map.template(host: key.host, typedPath: key.typedPath))
             let g = GroupKey(host: key.host, method: key.method, template: template)
             if groups[g] == nil {
-                groups[g] = Endpoint(host: key.host, method: key.method, template: template, stats: stats, typedPaths: 1)
+                groups[g] = Endpoint(host: key.host, method: key.method, template: template, stats: stats, typedPaths: 1,
+                                     specRoute: route)
             } else {
+                if groups[g]!.specRoute == nil { groups[g]!.specRoute = route }
                 groups[g]!.stats.merge(stats)
                 groups[g]!.typedPaths += 1
             }
@@ -110,11 +144,24 @@ public enum ReportBuilder {
             }
             result.append(contentsOf: list)
         }
-        return result.sorted { ($0.host, $0.template, $0.method) < ($1.host, $1.template, $1.method) }
+        result.sort { ($0.host, $0.template, $0.method) < ($1.host, $1.template, $1.method) }
+        var drift: DocumentationDrift?
+        if !index.isEmpty {
+            drift = DocumentationDrift.judge(&result, index: index, usedOperations: usedOperations,
+                                             isAPI: { isAPI($0, state: state, options: options) })
+        }
+        return Inventory(endpoints: result, drift: drift)
+    }
+
+    /// Counts as an API endpoint (kind api, not only 404/400/405): what drift, growth and size
+    /// indicators judge, as the coverage ratios do.
+    static func isAPI(_ e: Endpoint, state: AggregateState, options: ReportOptions) -> Bool {
+        EndpointCoverage(e, run: state.run, thirdPartyHosts: options.thirdPartyHosts).isAPI
     }
 
     public static func report(state: AggregateState, inputs: [InputDescription], options: ReportOptions) -> JSONOutput {
-        let endpoints = endpoints(from: state, options: options)
+        let inventory = inventory(from: state, options: options)
+        let endpoints = inventory.endpoints
         let coverage = CoverageAnalysis(state: state, endpoints: endpoints, options: options)
         var fields: [(String, JSONOutput)] = [
             ("schema_version", .string(APICensusVersion.schemaVersion)),
@@ -125,6 +172,9 @@ public enum ReportBuilder {
         fields.append(("summary", summarySection(state: state, endpoints: endpoints, options: options)))
         fields.append(("endpoints", .array(endpoints.indices.map { endpointValue(endpoints[$0], coverage.coverage[$0]) })))
         fields.append(("coverage", coverageSection(coverage)))
+        fields.append(("docs", inventory.drift.map { docsSection($0, endpoints: endpoints) } ?? .null))
+        fields.append(contentsOf: scoringSections(summary: coverage.summary, inventory: inventory, state: state, options: options,
+                                                  isAPI: { isAPI($0, state: state, options: options) }))
         return .object(fields)
     }
 
@@ -265,6 +315,7 @@ public enum ReportBuilder {
             ("query_params_truncated", .bool(s.queryParameters.truncated)),
             ("calls_with_query", .uint(s.callsWithQuery)),
             ("typed_paths", .int(Int64(e.typedPaths))),
+            ("documentation", e.documentation.map(documentationValue) ?? .null),
         ] + endpointCoverageFields(e, coverage))
     }
 
