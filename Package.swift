@@ -13,6 +13,10 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
         .systemLibrary(
@@ -36,11 +40,34 @@ let package = Package(
             dependencies: ["APICensusCore", "CZlib"],
             path: "Sources/APICensusIO"
         ),
+        // librdkafka behind a small Swift wrapper: no C pointer leaves this folder.
+        .target(
+            name: "APICensusKafka",
+            dependencies: ["CRdKafka"],
+            path: "Sources/APICensusKafka"
+        ),
+        // The Kafka consumer service: payloads → aggregation per partition → snapshots → commits.
+        .target(
+            name: "APICensusConsumer",
+            dependencies: [
+                "APICensusCore",
+                "APICensusKafka",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ],
+            path: "Sources/APICensusConsumer"
+        ),
         .executableTarget(
             name: "apicensus",
             dependencies: [
                 "APICensusCore",
                 "APICensusIO",
+                "APICensusKafka",
+                "APICensusConsumer",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "FlyingFox", package: "FlyingFox"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/apicensus"
@@ -55,6 +82,11 @@ let package = Package(
             name: "APICensusIOTests",
             dependencies: ["APICensusIO", "APICensusCore"],
             path: "Tests/APICensusIOTests"
+        ),
+        .testTarget(
+            name: "APICensusKafkaTests",
+            dependencies: ["APICensusKafka", "APICensusConsumer", "APICensusCore"],
+            path: "Tests/APICensusKafkaTests"
         ),
         .testTarget(
             name: "APICensusCLITests",
