@@ -38,6 +38,7 @@ public struct CallAggregator {
     @_specialize(exported: true, where P == CombinedLogParser)
     @_specialize(exported: true, where P == JSONLinesParser)
     @_specialize(exported: true, where P == UnrecognisedFormatParser)
+    @_specialize(exported: true, where P == AnyLineParser)
     public mutating func consume<P: LineParser>(chunk: Bytes, input: Int, chunkIndex: Int, firstLine: Int,
                                        startOffset: Int64, parser: inout P) -> Int {
         guard let base = chunk.baseAddress, chunk.count > 0 else { return 0 }

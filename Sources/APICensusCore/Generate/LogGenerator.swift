@@ -3,10 +3,27 @@
 /// most calls. Query strings carry API keys and tokens on purpose, so tests can check that no secret
 /// reaches the report.
 public struct LogGenerator {
-    public enum Style: String, CaseIterable, Sendable {
-        case combined, common, json
+    /// The log format written: a name of `SyntheticLogWriters.all`.
+    public struct Style: Sendable, Hashable, CaseIterable, CustomStringConvertible {
+        public let rawValue: String
+
+        public init?(rawValue: String) {
+            guard SyntheticLogWriters.writer(named: rawValue) != nil else { return nil }
+            self.rawValue = rawValue
+        }
+
+        private init(builtIn name: String) { rawValue = name }
+
+        public static let combined = Style(builtIn: "combined")
+        public static let common = Style(builtIn: "common")
+        public static let json = Style(builtIn: "json")
         /// `combined` with the virtual host in front (NGINX `$host $remote_addr …`), so hosts are known.
-        case vhostCombined = "vhost_combined"
+        public static let vhostCombined = Style(builtIn: "vhost_combined")
+
+        public static var allCases: [Style] { SyntheticLogWriters.all.map { Style(builtIn: $0.name) } }
+
+        public var writer: any SyntheticLogWriter { SyntheticLogWriters.writer(named: rawValue)! }
+        public var description: String { rawValue }
     }
 
     public let style: Style
@@ -18,6 +35,7 @@ public struct LogGenerator {
     private let nameSampler = ZipfSampler(count: 400, exponent: 1.0)
     private let slugSampler = ZipfSampler(count: 250, exponent: 0.9)
     private var timeMillis: Int64
+    private var wroteHeader = false
     private let names: [String]
     private let slugs: [String]
 
@@ -50,44 +68,41 @@ public struct LogGenerator {
 
     /// The templates the generated traffic was drawn from, as `METHOD host template` lines.
     public static func truth(style: Style) -> [String] {
-        let hostKnown = style == .json || style == .vhostCombined
+        let hostKnown = style.writer.logsHost
         return Array(Set(SyntheticAPI.endpoints.map {
             hostKnown ? "\($0.method) \($0.host) \($0.truthTemplate)" : "\($0.method) \($0.truthTemplate)"
         })).sorted()
     }
 
-    /// Appends one line (with its `\n`) to `out`.
+    /// Appends one record (with its `\n`) to `out`, after the format's header lines before the first.
     public mutating func appendLine(to out: inout [UInt8]) {
+        let writer = style.writer
+        if !wroteHeader {
+            wroteHeader = true
+            out.append(contentsOf: writer.header.utf8)
+        }
+        writer.append(nextRecord(), to: &out)
+        out.append(UInt8(ascii: "\n"))
+    }
+
+    /// Draws the next call.
+    public mutating func nextRecord() -> SyntheticRecord {
         let endpoint = endpoints[endpointSampler.sample(&rng)]
         timeMillis += Int64(rng.below(40))
         let clientIndex = clientSampler.sample(&rng)
-        let client = clientAddress(clientIndex)
         let path = fill(endpoint.pattern)
         let query = queryString(for: endpoint)
         let status = statusCode(endpoint)
         let bytes = status == 204 || endpoint.method == "DELETE" ? 0 : 200 + rng.below(18_000)
         let durationMicros = 800 + rng.below(40_000) + (rng.below(100) == 0 ? rng.below(2_000_000) : 0)
-        let agent = LogGenerator.userAgents[clientIndex % LogGenerator.userAgents.count]
-        let user = clientIndex % 7 == 0 ? LogGenerator.firstNames[clientIndex % 20] : "-"
-        let request = "\(endpoint.method) \(path)\(query) HTTP/\(clientIndex % 3 == 0 ? "2.0" : "1.1")"
-        let seconds = "\(durationMicros / 1_000_000).\(pad(durationMicros / 1000 % 1000, 3))"
-        switch style {
-        case .combined, .vhostCombined, .common:
-            var line = style == .vhostCombined ? "\(endpoint.host) " : ""
-            line += "\(client) - \(user) [\(clfTime(timeMillis))] \"\(request)\" \(status) \(bytes)"
-            if style != .common {
-                let referrer = rng.below(5) == 0 ? "https://\(endpoint.host)/app?session=\(hexToken(32))" : "-"
-                line += " \"\(referrer)\" \"\(agent)\" \(seconds)"
-            }
-            out.append(contentsOf: line.utf8)
-        case .json:
-            let line = "{\"time_iso8601\":\"\(ReportBuilder.isoTime(timeMillis))\",\"remote_addr\":\"\(client)\","
-                + "\"remote_user\":\"\(user)\",\"host\":\"\(endpoint.host)\",\"request\":\"\(request)\","
-                + "\"status\":\(status),\"body_bytes_sent\":\(bytes),\"request_time\":\(seconds),"
-                + "\"http_referer\":\"-\",\"http_user_agent\":\"\(agent)\"}"
-            out.append(contentsOf: line.utf8)
-        }
-        out.append(UInt8(ascii: "\n"))
+        let referrer = rng.below(5) == 0 ? "https://\(endpoint.host)/app?session=\(hexToken(32))" : "-"
+        return SyntheticRecord(
+            method: endpoint.method, host: endpoint.host, path: path, query: query,
+            httpVersion: clientIndex % 3 == 0 ? "2.0" : "1.1", client: clientAddress(clientIndex),
+            user: clientIndex % 7 == 0 ? LogGenerator.firstNames[clientIndex % 20] : "-",
+            referrer: referrer, userAgent: LogGenerator.userAgents[clientIndex % LogGenerator.userAgents.count],
+            status: status, bytes: bytes, durationMicros: durationMicros, timeMillis: timeMillis,
+            clientIndex: clientIndex, variant: rng.next())
     }
 
     private mutating func fill(_ pattern: String) -> String {
@@ -161,7 +176,7 @@ public struct LogGenerator {
         }
     }
 
-    private func clfTime(_ millis: Int64) -> String {
+    static func clfTime(_ millis: Int64) -> String {
         let iso = ReportBuilder.isoTime(millis)  // 2026-01-01T00:00:00.000Z
         let parts = Array(iso)
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
@@ -169,7 +184,9 @@ public struct LogGenerator {
         return "\(String(parts[8...9]))/\(months[month - 1])/\(String(parts[0...3])):\(String(parts[11...18])) +0000"
     }
 
-    private func pad(_ v: Int, _ width: Int) -> String {
+    private func pad(_ v: Int, _ width: Int) -> String { LogGenerator.pad(v, width) }
+
+    static func pad(_ v: Int, _ width: Int) -> String {
         let s = String(v)
         return String(repeating: "0", count: max(0, width - s.count)) + s
     }

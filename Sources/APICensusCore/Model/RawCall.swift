@@ -43,11 +43,81 @@ public struct RawCall {
     /// (TLS handshake bytes, scanner junk, an empty request): counted, kept out of the inventory.
     public var requestIsValid: Bool = true
 
+    // MARK: Evidence for coverage and maturity
+    // Filled by the formats that log them (gateways, load balancers, WAFs); empty when not logged.
+    // Which of these a format can yield is declared in its `FormatDescriptor.yields`, so that an
+    // indicator can tell "not logged by this format" from "logged, and absent". Values that are
+    // credentials (`authorization`, `cookie`, `apiKey`) are only ever classified, never written out.
+
+    /// Scheme or connection type as logged: `http`, `https`, `ws`, `wss`, `h2`, `grpcs` (ALB `type`,
+    /// CloudFront `cs-protocol`, Envoy `%REQ(:SCHEME)%`).
+    public var scheme: Bytes = .none
+    /// TLS protocol as logged (`TLSv1.2`, `tls1.3`, `TLSv1`); `-` or empty-by-format means plaintext
+    /// when the format's descriptor says it logs TLS.
+    public var tlsProtocol: Bytes = .none
+    public var tlsCipher: Bytes = .none
+    /// Client certificate evidence (mutual TLS).
+    public var clientCertificate: ClientCertificateEvidence = .notLogged
+    /// Upstream / backend / target address the proxy forwarded to.
+    public var upstream: Bytes = .none
+    /// Gateway or proxy route / rule / listener rule that matched.
+    public var route: Bytes = .none
+    /// Gateway service, backend pool, target group or cluster name.
+    public var service: Bytes = .none
+    /// The gateway-authenticated consumer or principal (Kong consumer, API Gateway authorizer
+    /// principal). Evidence of authentication; never written out.
+    public var consumer: Bytes = .none
+    /// WAF decision as logged (`BLOCK`, `ALLOW`, `COUNT`, `challenge`, `Blocked`, `Detected`…).
+    public var wafAction: Bytes = .none
+    /// WAF rule that decided (terminating rule id or name).
+    public var wafRule: Bytes = .none
+    public var requestId: Bytes = .none
+    /// `X-Forwarded-For` chain as logged (`a, b, c`).
+    public var forwardedFor: Bytes = .none
+    /// `Authorization` header value, when logged. Classified (scheme, JWT header), never written out.
+    public var authorization: Bytes = .none
+    /// `Cookie` header value, when logged. Classified, never written out.
+    public var cookie: Bytes = .none
+    /// An API-key header value (`X-API-Key`, `apikey`), when logged. Classified, never written out.
+    public var apiKey: Bytes = .none
+    /// Request `Content-Type`, when logged.
+    public var contentType: Bytes = .none
+    /// Request headers as the format logs them, when it logs a set of them (Kong, AWS WAF, Azure
+    /// WAF…): raw bytes in the shape `requestHeadersForm` says, looked up lazily by name.
+    public var requestHeaders: Bytes = .none
+    public var requestHeadersForm: HeaderBlockForm = .none
+
     public static let unknownTime = Int64.min
 
     public init() {}
 
     @inlinable public mutating func reset() { self = RawCall() }
+}
+
+/// What a log says about the client's certificate (mutual TLS).
+public enum ClientCertificateEvidence: UInt8, Sendable, Comparable {
+    /// The format does not log it.
+    case notLogged
+    /// Logged: no certificate was presented.
+    case none
+    /// A certificate was presented; verification not logged.
+    case presented
+    /// Presented and verified (`$ssl_client_verify` SUCCESS, Envoy peer subject set by a validating
+    /// listener, ALB mTLS verify mode success).
+    case verified
+    /// Presented and rejected.
+    case failed
+
+    public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
+}
+
+/// The shape of `RawCall.requestHeaders`.
+public enum HeaderBlockForm: UInt8, Sendable {
+    case none
+    /// A JSON object `{"name": "value", "name2": ["v1", "v2"]}` (Kong, Caddy, GCP).
+    case jsonObject
+    /// A JSON array of `{"name": …, "value": …}` objects (AWS WAF `httpRequest.headers`).
+    case jsonNameValueArray
 }
 
 /// What parsing one line produced.

@@ -15,27 +15,28 @@ public enum FormatDetector {
     public static func detect(sample: Bytes, fieldMap: FieldMap = .default) -> Detection? {
         let lines = splitLines(sample)
         guard !lines.isEmpty else { return nil }
-        var combined = CombinedLogParser(format: .combined)
-        var json = JSONLinesParser(fieldMap: fieldMap)
         var call = RawCall()
-        var clfParsed = 0, clfWithAgentOrReferrer = 0, jsonParsed = 0
-        for line in lines {
-            if combined.parse(line, into: &call) == .call {
-                clfParsed += 1
-                if call.userAgent.count > 0 || call.referrer.count > 0 || hasQuotedFieldsAfterStatus(line) { clfWithAgentOrReferrer += 1 }
+        // The CLF family first: the combined parser also reads common lines, and the lines' shape
+        // decides which of the two names they get.
+        var combined = CombinedLogParser(format: .combined)
+        var clfParsed = 0, clfWithAgentOrReferrer = 0
+        for line in lines where combined.parse(line, into: &call) == .call {
+            clfParsed += 1
+            if call.userAgent.count > 0 || call.referrer.count > 0 || hasQuotedFieldsAfterStatus(line) { clfWithAgentOrReferrer += 1 }
+        }
+        var best = (format: clfWithAgentOrReferrer * 2 >= clfParsed ? LogFormat.combined : .common,
+                    parsed: clfParsed, specificity: FormatDescriptor.combined.specificity)
+        // Every other format: the one parsing the most lines wins; on a tie, the more specific.
+        for descriptor in FormatCatalog.all where descriptor.format != .combined && descriptor.format != .common {
+            var parser = descriptor.makeParser(fieldMap)
+            var parsed = 0
+            for line in lines where parser.parse(line, into: &call) == .call { parsed += 1 }
+            if parsed > best.parsed || (parsed == best.parsed && parsed > 0 && descriptor.specificity > best.specificity) {
+                best = (descriptor.format, parsed, descriptor.specificity)
             }
-            if json.parse(line, into: &call) == .call { jsonParsed += 1 }
         }
-        let total = Double(lines.count)
-        let best: Detection
-        if jsonParsed > clfParsed {
-            best = Detection(format: .jsonLines, confidence: Double(jsonParsed) / total)
-        } else {
-            // The combined parser reads common lines too; the name says what the lines carry.
-            let format: LogFormat = clfWithAgentOrReferrer * 2 >= clfParsed ? .combined : .common
-            best = Detection(format: format, confidence: Double(clfParsed) / total)
-        }
-        return best.confidence >= minimumConfidence ? best : nil
+        let detection = Detection(format: best.format, confidence: Double(best.parsed) / Double(lines.count))
+        return detection.confidence >= minimumConfidence ? detection : nil
     }
 
     /// Non-blank lines of the sample; a last line cut by the sample's end is left out.

@@ -103,6 +103,8 @@ public enum BatchRunner {
                 }
                 if encoding == .gzip {
                     addStream(index, file.path, choice)
+                } else if case .known(let f) = choice, FormatCatalog.readsSequentially(f) {
+                    jobs.append(.range(input: index, path: file.path, range: 0..<(file.size ?? 0), part: 0, parts: 1, format: choice))
                 } else if let size = file.size, size > Int64(config.rangeSize) * 3 / 2 {
                     let ranges = try PlainFileSplitter.ranges(path: file.path, fileSize: size, targetRangeSize: config.rangeSize)
                     for (part, range) in ranges.enumerated() {
@@ -120,10 +122,14 @@ public enum BatchRunner {
         // core while its own thread inflates.
         let tickets = max(1, config.threads / max(streamPlans.count, 1))
         let onlyStream = streamPlans.count == 1 && jobs.isEmpty
-        let streams = streamPlans.map {
-            SharedStream(input: $0.input, path: $0.path, choice: $0.choice, tickets: tickets, helpersYield: onlyStream)
+        let streams = streamPlans.map { plan -> SharedStream in
+            // A format whose lines depend on earlier ones is parsed by one worker, in order.
+            var sequential = false
+            if case .known(let f) = plan.choice { sequential = FormatCatalog.readsSequentially(f) }
+            return SharedStream(input: plan.input, path: plan.path, choice: plan.choice, tickets: sequential ? 1 : tickets,
+                                helpersYield: onlyStream)
         }
-        let streamJobs = (0..<tickets).flatMap { ticket in streams.map { Job.stream($0, ticket: ticket) } }
+        let streamJobs = (0..<tickets).flatMap { ticket in streams.filter { ticket < $0.tickets }.map { Job.stream($0, ticket: ticket) } }
         jobs = streamJobs + jobs
         let inputsWithWork = Set(jobs.map(\.input))
         progress?.start(totalDiskBytes: inputs.reduce(0) { $0 + ($1.sizeOnDisk ?? 0) }, totalFiles: inputsWithWork.count)

@@ -21,6 +21,9 @@ final class SharedStream: Sendable {
         var finished = false
         var format: LogFormat?
         var formatSettled = false
+        /// The ticket that got the first chunk: the one that reads on alone when the format needs
+        /// sequential reading.
+        var firstTicket = 0
         var detection: FormatDetector.Detection?
         /// Sequence number after the last chunk handed out.
         var nextSequence = 0
@@ -48,10 +51,13 @@ final class SharedStream: Sendable {
         case end
     }
 
-    /// The next chunk (blocking while the producer reads), in sequence order.
-    func next(maxLineLength: Int, fieldMap: FieldMap) -> Next {
+    /// The next chunk (blocking while the producer reads), in sequence order. A stream whose format
+    /// turns out to need sequential reading (detected from stdin) is left to the ticket that took
+    /// its first chunk.
+    func next(maxLineLength: Int, fieldMap: FieldMap, ticket: Int) -> Next {
         state.withLock { s -> Next in
             if s.finished { return .end }
+            if s.formatSettled && ticket != s.firstTicket && FormatCatalog.readsSequentially(s.format) { return .end }
             if !s.opened {
                 s.opened = true
                 do throws(InputError) {
@@ -75,6 +81,7 @@ final class SharedStream: Sendable {
                 // with lines in it.
                 if !s.formatSettled && piped.chunk.bytes.count > 0 {
                     s.formatSettled = true
+                    s.firstTicket = ticket
                     switch choice {
                     case .known(let f): s.format = f
                     case .unknown: s.format = nil

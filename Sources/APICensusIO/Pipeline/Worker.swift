@@ -27,8 +27,11 @@ final class Worker {
             case .known(let format) where format == .jsonLines:
                 var parser = JSONLinesParser(fieldMap: config.fieldMap)
                 readRange(input: input, path: path, range: range, part: part, parser: &parser)
-            case .known(let format):
+            case .known(let format) where format == .combined || format == .common:
                 var parser = CombinedLogParser(format: format)
+                readRange(input: input, path: path, range: range, part: part, parser: &parser)
+            case .known(let format):
+                var parser = AnyLineParser(format: format, fieldMap: config.fieldMap)
                 readRange(input: input, path: path, range: range, part: part, parser: &parser)
             case .unknown, .detectFromStream:
                 var parser = UnrecognisedFormatParser()
@@ -37,7 +40,7 @@ final class Worker {
             progress?.partDone(input: input, parts: parts)
         case .stream(let stream, let ticket):
             aggregator.registerInput(stream.input)
-            readShared(stream, lowerPriority: ticket > 0 && stream.helpersYield)
+            readShared(stream, ticket: ticket, lowerPriority: ticket > 0 && stream.helpersYield)
             progress?.partDone(input: stream.input, parts: stream.tickets)
         }
     }
@@ -77,9 +80,12 @@ final class Worker {
     }
 
     /// Parses chunks of a shared stream until it ends; other workers may be pulling from it too.
-    private func readShared(_ stream: SharedStream, lowerPriority: Bool) {
+    private func readShared(_ stream: SharedStream, ticket: Int, lowerPriority: Bool) {
+        // A format read sequentially keeps one parser over the whole stream (its state — a W3C
+        // `#Fields` header, a multi-line record — spans chunks).
+        var sequentialParser: AnyLineParser?
         while true {
-            switch stream.next(maxLineLength: config.aggregation.maxLineLength, fieldMap: config.fieldMap) {
+            switch stream.next(maxLineLength: config.aggregation.maxLineLength, fieldMap: config.fieldMap, ticket: ticket) {
             case .end:
                 return
             case .failed(let error, let sequence):
@@ -95,7 +101,12 @@ final class Worker {
                 // Lower this helper's priority only once the stream's producer thread exists, so
                 // that thread does not inherit it.
                 if lowerPriority { yieldToInflater() }
-                parse(piped, of: stream, format: format)
+                if let format, FormatCatalog.readsSequentially(format) {
+                    if sequentialParser == nil { sequentialParser = AnyLineParser(format: format, fieldMap: config.fieldMap) }
+                    _ = consume(piped.chunk, input: stream.input, part: piped.sequence, firstLine: 0, parser: &sequentialParser!)
+                } else {
+                    parse(piped, of: stream, format: format)
+                }
                 pipe.release(piped)
             }
         }
@@ -106,8 +117,11 @@ final class Worker {
         case .jsonLines?:
             var parser = JSONLinesParser(fieldMap: config.fieldMap)
             _ = consume(piped.chunk, input: stream.input, part: piped.sequence, firstLine: 0, parser: &parser)
-        case let f?:
+        case let f? where f == .combined || f == .common:
             var parser = CombinedLogParser(format: f)
+            _ = consume(piped.chunk, input: stream.input, part: piped.sequence, firstLine: 0, parser: &parser)
+        case let f?:
+            var parser = AnyLineParser(format: f, fieldMap: config.fieldMap)
             _ = consume(piped.chunk, input: stream.input, part: piped.sequence, firstLine: 0, parser: &parser)
         case nil:
             var parser = UnrecognisedFormatParser()
