@@ -281,10 +281,19 @@ public final class KafkaMessageBatch: @unchecked Sendable {
         for m in messages { rd_kafka_message_destroy(m) }
     }
 
+    /// Each partition present in the batch with its last offset, in order of first appearance.
+    public private(set) var partitions: [(topicIndex: Int, partition: Int32, lastOffset: Int64)] = []
+
     func append(_ message: UnsafeMutablePointer<rd_kafka_message_t>, topicIndex: Int) {
         messages.append(message)
         topicIndices.append(topicIndex)
-        payloadBytes += message.pointee.len
+        let m = message.pointee
+        payloadBytes += m.len
+        if let i = partitions.lastIndex(where: { $0.topicIndex == topicIndex && $0.partition == m.partition }) {
+            partitions[i].lastOffset = m.offset
+        } else {
+            partitions.append((topicIndex, m.partition, m.offset))
+        }
     }
 
     public var count: Int { messages.count }
@@ -302,10 +311,6 @@ public final class KafkaMessageBatch: @unchecked Sendable {
         return KafkaMessage(topicIndex: topicIndices[i], partition: m.partition, offset: m.offset, payload: payload)
     }
 
-    /// The first and last message's partition and offset, for tests and logs.
-    public var offsets: [(topicIndex: Int, partition: Int32, offset: Int64)] {
-        (0..<count).map { (topicIndices[$0], messages[$0].pointee.partition, messages[$0].pointee.offset) }
-    }
 }
 
 /// One message, seen inside `KafkaMessageBatch.forEach`.

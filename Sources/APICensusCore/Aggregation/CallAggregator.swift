@@ -92,6 +92,25 @@ public struct CallAggregator {
         reject(.tooLong, line: .none, at: location)
     }
 
+    /// A whole message rejected before any line of it was parsed (a Kafka tombstone, an empty or
+    /// oversized message): counted as one rejected line of `bytes` bytes, sampled with `note`.
+    public mutating func recordRejectedMessage(_ reason: RejectReason, at location: LineLocation, bytes: Int64, note: String) {
+        state.files[location.input, default: InputFileCounters()].lines += 1
+        state.files[location.input, default: InputFileCounters()].rejected += 1
+        state.files[location.input, default: InputFileCounters()].bytes += bytes
+        state.chunkLines[AggregateState.ChunkKey(input: location.input, chunk: location.chunk), default: 0] += 1
+        state.rejectedByReason[reason, default: 0] += 1
+        if state.wantsSample(reason, at: location) {
+            state.addSample(RejectedSample(location: location, reason: reason, text: note))
+        }
+    }
+
+    /// The line counts of one input so far (a stream consumer checks after each message whether all
+    /// of its lines were rejected, to detect the format again).
+    public func counters(input: Int) -> InputFileCounters {
+        state.files[input] ?? InputFileCounters()
+    }
+
     public mutating func recordProblem(_ problem: InputProblem) {
         state.problems.append(problem)
     }
