@@ -8,9 +8,9 @@ public struct LatencySketch: Sendable, Equatable {
     /// Counts for bucket indexes `firstIndex ..< firstIndex + counts.count`.
     @usableFromInline var counts: [UInt64] = []
     @usableFromInline var firstIndex = 0
-    public private(set) var total: UInt64 = 0
-    public private(set) var sumMicros: UInt64 = 0
-    public private(set) var maxMicros: UInt64 = 0
+    public internal(set) var total: UInt64 = 0
+    public internal(set) var sumMicros: UInt64 = 0
+    public internal(set) var maxMicros: UInt64 = 0
 
     public init() {}
 

@@ -7,7 +7,7 @@ public struct QueryParameterNames: Sendable, Equatable {
     @usableFromInline var hashes: [UInt64] = []
     @usableFromInline var names: [String] = []
     /// True when more distinct names were seen than are kept.
-    public private(set) var truncated = false
+    public internal(set) var truncated = false
 
     public init() {}
 
