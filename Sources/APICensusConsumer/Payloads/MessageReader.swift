@@ -39,7 +39,7 @@ struct MessageReader {
     mutating func read(_ message: KafkaMessage, partition key: PartitionKey, into aggregator: inout CallAggregator) -> Int {
         let location = LineLocation(input: 0, chunk: 0, lineInChunk: 0, byteOffset: message.offset)
         guard let payload = message.payload else {
-            reject(.nullMessage, key, message.offset, bytes: 0, "null value (a tombstone)", &aggregator, at: location)
+            reject(.nullMessage, key, message.offset, bytes: 0, "null value: a tombstone", &aggregator, at: location)
             return 1
         }
         if payload.count == 0 {
@@ -66,7 +66,7 @@ struct MessageReader {
 
     private mutating func reject(_ reason: RejectReason, _ key: PartitionKey, _ offset: Int64, bytes: Int64, _ what: String,
                                  _ aggregator: inout CallAggregator, at location: LineLocation) {
-        aggregator.recordRejectedMessage(reason, at: location, bytes: bytes, note: "(\(what))")
+        aggregator.recordRejectedMessage(reason, at: location, bytes: bytes, note: what)
         let count = logged[reason, default: 0] + 1
         logged[reason] = count
         if count <= MessageReader.loggedPerReason {
@@ -126,11 +126,9 @@ struct TopicReader {
             break
         }
         let isObject = first == UInt8(ascii: "{")
-        switch format {
-        case .jsonLines: return isObject
-        case .combined, .common: return !isObject
-        default: return true  // other catalogued formats: only a wholly rejected message re-detects
-        }
+        if format == .jsonLines { return isObject }
+        if format == .combined || format == .common { return !isObject }
+        return true  // other catalogued formats: only a wholly rejected message re-detects
     }
 
     /// Parses every line of `content`. Each line's location is (line in the message, Kafka offset):

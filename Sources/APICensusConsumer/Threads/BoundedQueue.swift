@@ -120,7 +120,7 @@ final class Completion: @unchecked Sendable {
 
 /// Starts a detached-joinable POSIX thread running `body` (Swift's cooperative pool never runs
 /// blocking Kafka calls: the poll loop and the parser each get a thread of their own).
-func startThread(name: String, _ body: @escaping @Sendable () -> Void) -> pthread_t {
+func startThread(name _: String, _ body: @escaping @Sendable () -> Void) -> pthread_t {
     final class Box { let body: @Sendable () -> Void; init(_ b: @escaping @Sendable () -> Void) { body = b } }
     let box = Unmanaged.passRetained(Box(body)).toOpaque()
     var thread = pthread_t()
@@ -134,8 +134,5 @@ func startThread(name: String, _ body: @escaping @Sendable () -> Void) -> pthrea
     }, box)
     pthread_attr_destroy(&attributes)
     precondition(status == 0, "pthread_create failed: \(status)")
-    #if canImport(Glibc)
-    _ = pthread_setname_np(thread, String(name.prefix(15)))
-    #endif
     return thread
 }
