@@ -46,8 +46,9 @@ public final class ConsumerEngine: @unchecked Sendable {
     private let state = Mutex<(outcome: Outcome?, finished: Bool, waiters: [@Sendable (Outcome) -> Void])>((nil, false, []))
     private let failure = Mutex<String?>(nil)
     private var threads: [pthread_t] = []
-    /// Snapshots written (for `--exit-at-end` tests and the final log line).
+    /// Snapshots written and messages parsed so far (tests wait on them; the shutdown log shows them).
     public let snapshotsWritten = Atomic<Int>(0)
+    public let messagesRead = Atomic<Int>(0)
 
     public init(settings: ConsumeSettings, output: SnapshotOutput, log: @escaping @Sendable (String) -> Void) throws {
         self.settings = settings
@@ -59,7 +60,9 @@ public final class ConsumerEngine: @unchecked Sendable {
             // librdkafka's warnings and errors; its info and debug lines only with `debug` set.
             guard record.level <= 4 || settings.properties["debug"] != nil else { return }
             let level = record.level <= 3 ? "error" : (record.level == 4 ? "warning" : "debug")
-            logLine("apicensus: kafka \(level): \(record.facility): \(record.message)")
+            // Connection failures are retried by librdkafka (with backoff): say so.
+            let retry = record.facility == "FAIL" || record.message.contains("brokers are down") ? " (retrying)" : ""
+            logLine("apicensus: kafka \(level): \(record.facility): \(record.message)\(retry)")
         }
     }
 
@@ -226,6 +229,7 @@ public final class ConsumerEngine: @unchecked Sendable {
             switch item {
             case .messages(let batch)?:
                 work.read(batch, topics: consumer.topics, metrics: metrics)
+                messagesRead.add(batch.count, ordering: .relaxed)
             case .revoke(let partitions, let lost, let done)?:
                 let keys = Set(partitions.map { PartitionKey(topic: $0.topic, partition: $0.partition) })
                 if work.hasPendingMessages(in: keys) {
@@ -293,6 +297,8 @@ public final class ConsumerEngine: @unchecked Sendable {
                 committed = "COMMIT FAILED (\(error)); the next snapshot's commit covers these offsets, and a restart before it replays them (merge removes the replay)"
             }
         }
+        // Snapshots without news are in the output, not in the log.
+        guard final || !deltas.isEmpty else { return }
         let messages = deltas.reduce(Int64(0)) { $0 + $1.range.count }
         let rejected = deltas.reduce(UInt64(0)) { $0 + $1.state.rejectedByReason.values.reduce(0, +) }
         log("apicensus: snapshot \(sequence)\(final ? " (final)" : ""): \(deltas.count) partition delta(s) over \(messages) offset(s)"

@@ -52,7 +52,8 @@ enum KafkaClientConfiguration {
         rd_kafka_conf_set_error_cb(conf) { _, err, reason, opaque in
             guard let context = KafkaCallbackContext.from(opaque) else { return }
             let error = KafkaError(code: err, reason: reason.map { String(cString: $0) } ?? "")
-            // Transport errors repeat what the log line already said; fatal ones are errors (level 2).
+            // A broker connection failure was already logged (facility FAIL) by librdkafka itself.
+            if error.code == RD_KAFKA_RESP_ERR__TRANSPORT.rawValue { return }
             context.log(level: error.isFatal ? 2 : (error.isTransport ? 4 : 3), facility: "ERROR", error.description)
         }
         return conf
