@@ -21,7 +21,7 @@ struct APICensusCommand: AsyncParsableCommand {
             3 report written, but some input could not be read completely (see input.errors).
             """,
         version: APICensusVersion.current,
-        subcommands: [BatchCommand.self, GenerateCommand.self, ConsumeCommand.self]
+        subcommands: [BatchCommand.self, GenerateCommand.self, FormatsCommand.self, MergeCommand.self, ConsumeCommand.self]
     )
 
     /// Usage errors exit with 2 (argument-parser's default is 64); everything else as it says.

@@ -59,6 +59,9 @@ struct BatchCommand: ParsableCommand {
     @Flag(name: .long, help: "Add generated_at (the report is otherwise byte-identical for the same input).")
     var timestamp = false
 
+    @Flag(name: .long, help: "Add the mergeable state (for `apicensus merge`) to the report.")
+    var includeState = false
+
     @Flag(name: .long, inversion: .prefixedNo, help: "Progress line on stderr when it is a terminal.")
     var progress = true
 
@@ -101,7 +104,11 @@ struct BatchCommand: ParsableCommand {
         options.collapseThreshold = collapseThreshold
         options.maxEndpointsPerHost = maxEndpointsPerHost
         if timestamp { options.generatedAtMillis = Self.nowMillis() }
-        let report = ReportBuilder.report(state: result.state, inputs: result.inputs, options: options)
+        var report = ReportBuilder.report(state: result.state, inputs: result.inputs, options: options)
+        if includeState, case .object(var fields) = report {
+            fields.append(("state", StateSection(inputs: result.inputs, base: result.state, deltas: [PartitionDelta]()).json))
+            report = .object(fields)
+        }
         var bytes = report.bytes(indent: compact ? nil : 2)
         bytes.append(UInt8(ascii: "\n"))
         try sink.write(bytes)

@@ -365,8 +365,6 @@ struct ParsedCLF {
 
     @Test func notCLFIsMalformed() {
         let lines = [
-            #"2021/12/01 13:53:33 [error] 31#31: *46 "/usr/share/nginx/html/market/index.html" is not found (2: No such file or directory), client: 172.17.0.1, server: localhost, request: "GET /market/ HTTP/1.1", host: "localhost""#,
-            #"[Thu Oct 13 12:24:49.880562 2022] [auth_basic:error] [pid 10:tid 140120579262208] [client 31.33.58.75:50229] AH01618: user sss not found: /"#,
             #"{"remote_addr":"1.2.3.4","status":200}"#,
             "just some words",
             #"1.2.3.4 - - [10/Oct/2000:13:55:36 -0700]"#,
@@ -511,5 +509,27 @@ struct ParsedCLF {
         print("corpus total: \(parsed)/\(total) = \(String(format: "%.2f", rate))%")
         #expect(total > 0)
         #expect(rate >= 95, "only \(parsed) of \(total) corpus lines parsed")
+    }
+}
+
+/// Error-log lines that land in access-log files are rejected as what they are.
+struct ErrorLogLineTests {
+    @Test(arguments: [
+        "2021/12/01 13:53:33 [error] 31#31: *46 \"/usr/share/nginx/html/x\" is not found (2: No such file or directory), client: 172.17.0.1",
+        "[Thu Oct 13 12:24:49.880562 2022] [auth_basic:error] [pid 10:tid 140120579262208] [client 31.33.58.75:50229] AH01618: user sss not found: /",
+        "[Wed Oct 11 14:32:52 2000] [error] [client 127.0.0.1] client denied by server configuration: /export/home/live/ap/htdocs/test",
+    ])
+    func errorLogLinesAreRejectedAsSuch(line: String) {
+        var parser = CombinedLogParser(format: .combined)
+        var call = RawCall()
+        let outcome = Array(line.utf8).withUnsafeBufferPointer { parser.parse($0, into: &call) }
+        #expect(outcome == .rejected(.errorLog))
+    }
+
+    @Test func accessLinesAndOtherJunkAreNotErrorLogLines() {
+        for line in ["203.0.113.7 - - [10/Oct/2026:13:55:36 +0000] \"GET / HTTP/1.1\" 200 5",
+                     "[10/Oct/2026:13:55:36 +0000] something else entirely", "2021/12/01 garbage"] {
+            #expect(!Array(line.utf8).withUnsafeBufferPointer { ErrorLogLine.matches($0) }, "\(line)")
+        }
     }
 }

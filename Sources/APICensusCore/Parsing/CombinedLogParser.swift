@@ -34,7 +34,18 @@ public struct CombinedLogParser: LineParser {
         self.format = format
     }
 
+    @inline(__always)
     public mutating func parse(_ line: Bytes, into call: inout RawCall) -> LineOutcome {
+        let outcome = parseRecord(line, into: &call)
+        // Servers often write their error log into the access log's file (or a shipper merges
+        // them): such lines are told apart, so the rejection says what they are.
+        if case .rejected(let reason) = outcome, reason != .tooLong, ErrorLogLine.matches(line) {
+            return .rejected(.errorLog)
+        }
+        return outcome
+    }
+
+    private mutating func parseRecord(_ line: Bytes, into call: inout RawCall) -> LineOutcome {
         call.reset()
         guard let p = line.baseAddress else { return .ignored }
         var end = line.count
