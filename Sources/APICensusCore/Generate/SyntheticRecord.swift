@@ -92,6 +92,17 @@ public enum SyntheticLogWriters {
         CLFWriter(name: "common", vhost: false, combined: false),
         JSONLinesWriter(),
         CLFWriter(name: "vhost_combined", vhost: true, combined: true),
+        KongWriter(), EnvoyJSONWriter(), CaddyWriter(), TraefikJSONWriter(), CloudflareWriter(), FastlyWriter(),
+        AWSAPIGatewayWriter(), AWSWAFWriter(), GCPLoadBalancerWriter(), AzureAppGatewayWriter(), AzureFrontDoorWriter(),
+        ModSecurityJSONWriter(),
+        AWSALBWriter(),
+        AWSELBWriter(),
+        AWSCloudFrontWriter(),
+        W3CWriter(),
+        HAProxyWriter(),
+        EnvoyWriter(),
+        IstioWriter(),
+        TraefikCLFWriter(),
     ]
 
     public static func writer(named name: String) -> (any SyntheticLogWriter)? {

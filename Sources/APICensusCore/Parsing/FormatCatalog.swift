@@ -55,6 +55,16 @@ public struct FormatDescriptor: Sendable {
 public enum FormatCatalog {
     public static let all: [FormatDescriptor] = [
         .combined, .common, .jsonLines,
+        .kong, .envoyJSON, .caddy, .traefikJSON, .cloudflare, .fastly,
+        .awsAPIGateway, .awsWAF, .gcpLoadBalancer, .azureAppGateway, .azureFrontDoor, .modSecurityJSON,
+        .awsALB,
+        .awsClassicELB,
+        .awsCloudFront,
+        .w3c,
+        .haproxy,
+        .envoy,
+        .istio,
+        .traefikCLF,
     ]
 
     public static func readsSequentially(_ format: LogFormat?) -> Bool {

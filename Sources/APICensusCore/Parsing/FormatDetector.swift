@@ -3,7 +3,8 @@
 public enum FormatDetector {
     public struct Detection: Sendable, Equatable {
         public var format: LogFormat
-        /// Share of the non-blank sample lines the format parsed (0...1).
+        /// Share of the sample lines the format parsed (0...1), out of the non-blank lines it did not
+        /// ignore by design (a W3C file's `#` directives, HAProxy's process messages).
         public var confidence: Double
     }
 
@@ -25,17 +26,24 @@ public enum FormatDetector {
             if call.userAgent.count > 0 || call.referrer.count > 0 || hasQuotedFieldsAfterStatus(line) { clfWithAgentOrReferrer += 1 }
         }
         var best = (format: clfWithAgentOrReferrer * 2 >= clfParsed ? LogFormat.combined : .common,
-                    parsed: clfParsed, specificity: FormatDescriptor.combined.specificity)
+                    parsed: clfParsed, ignored: 0, specificity: FormatDescriptor.combined.specificity)
         // Every other format: the one parsing the most lines wins; on a tie, the more specific.
         for descriptor in FormatCatalog.all where descriptor.format != .combined && descriptor.format != .common {
             var parser = descriptor.makeParser(fieldMap)
-            var parsed = 0
-            for line in lines where parser.parse(line, into: &call) == .call { parsed += 1 }
+            var parsed = 0, ignored = 0
+            for line in lines {
+                switch parser.parse(line, into: &call) {
+                case .call: parsed += 1
+                case .ignored: ignored += 1
+                case .rejected: break
+                }
+            }
             if parsed > best.parsed || (parsed == best.parsed && parsed > 0 && descriptor.specificity > best.specificity) {
-                best = (descriptor.format, parsed, descriptor.specificity)
+                best = (descriptor.format, parsed, ignored, descriptor.specificity)
             }
         }
-        let detection = Detection(format: best.format, confidence: Double(best.parsed) / Double(lines.count))
+        let considered = max(lines.count - best.ignored, 1)
+        let detection = Detection(format: best.format, confidence: Double(best.parsed) / Double(considered))
         return detection.confidence >= minimumConfidence ? detection : nil
     }
 

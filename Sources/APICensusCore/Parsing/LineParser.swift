@@ -6,6 +6,40 @@ public enum LogFormat: String, CaseIterable, Sendable, Comparable {
     case common
     /// One JSON object per line, fields named by a `FieldMap`.
     case jsonLines = "json"
+    /// Kong Gateway log serializer JSON (file-log, http-log, kafka-log…).
+    case kong
+    /// Envoy access log with a `json_format` (Envoy, Envoy Gateway, Contour, Istio JSON).
+    case envoyJSON = "envoy_json"
+    /// Caddy JSON access log.
+    case caddy
+    /// Traefik JSON access log.
+    case traefikJSON = "traefik_json"
+    /// Cloudflare Logpush HTTP requests (NDJSON).
+    case cloudflare
+    /// Fastly real-time log streaming, JSON.
+    case fastly
+    // Cloud and WAF JSON formats (Parsing/Formats, one file each).
+    /// AWS API Gateway access logs (REST, HTTP and WebSocket APIs), JSON `$context` templates.
+    case awsAPIGateway = "aws_apigateway"
+    /// AWS WAF (v2) web ACL logs.
+    case awsWAF = "aws_waf"
+    /// Google Cloud HTTP(S) load balancer request logs (Cloud Logging `LogEntry`, Cloud Armor).
+    case gcpLoadBalancer = "gcp_lb"
+    /// Azure Application Gateway access and firewall (WAF) resource logs.
+    case azureAppGateway = "azure_appgw"
+    /// Azure Front Door access and WAF resource logs.
+    case azureFrontDoor = "azure_frontdoor"
+    /// ModSecurity v2/v3 and Coraza JSON audit logs, and Coraza rule messages in Caddy's JSON log.
+    case modSecurityJSON = "modsecurity_json"
+    // Text formats of load balancers, CDNs and proxies (Parsing/Formats/).
+    case awsALB = "aws_alb"
+    case awsELB = "aws_elb"
+    case awsCloudFront = "aws_cloudfront"
+    case w3c
+    case haproxy
+    case envoy
+    case istio
+    case traefikCLF = "traefik_clf"
 
     public static func < (a: LogFormat, b: LogFormat) -> Bool { a.rawValue < b.rawValue }
 }
