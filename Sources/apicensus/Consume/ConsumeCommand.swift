@@ -196,15 +196,16 @@ struct ConsumeCommand: AsyncParsableCommand {
             log("apicensus: \(error)")
             throw ExitCode(1)
         }
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
-            .init(service: ConsumerService(engine: engine, log: log), successTerminationBehavior: .gracefullyShutdownGroup,
-                  failureTerminationBehavior: .gracefullyShutdownGroup),
-        ]
+        // A graceful shutdown goes through the services in reverse order: the consumer (last) stops
+        // first, the metrics server (first) keeps answering until the consumer is done.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if let metricsPort {
             let registry = PrometheusCollectorRegistry()
             MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
             services.append(.init(service: MetricsServer(port: UInt16(metricsPort), registry: registry, engine: engine, log: log)))
         }
+        services.append(.init(service: ConsumerService(engine: engine, log: log), successTerminationBehavior: .gracefullyShutdownGroup,
+                              failureTerminationBehavior: .gracefullyShutdownGroup))
         var logger = Logger(label: "apicensus.lifecycle")
         logger.logLevel = .warning
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(

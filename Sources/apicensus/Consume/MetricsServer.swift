@@ -26,10 +26,10 @@ struct MetricsServer: Service {
             return HTTPResponse(statusCode: .ok, body: Data("ok\n".utf8))
         }
         log("apicensus: metrics on http://0.0.0.0:\(port)/metrics, health on /healthz")
-        try await withGracefulShutdownHandler {
-            try await server.run()
-        } onGracefulShutdown: {
-            Task { await server.stop(timeout: 1) }
+        // Cancelling `run` closes the listener and every connection at once.
+        do {
+            try await cancelWhenGracefulShutdown { try await server.run() }
+        } catch is CancellationError {
         }
     }
 }
