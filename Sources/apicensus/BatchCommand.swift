@@ -19,7 +19,15 @@ struct BatchCommand: ParsableCommand {
 
             Formats: combined, common (NGINX/Apache, with or without a leading virtual host and extra \
             trailing fields such as $request_time), json (one object per line, NGINX JSON names by \
-            default; see --field-map).
+            default; see --field-map), and the others --format lists. Lines wrapped in a syslog header, \
+            Docker/Kubernetes container-log JSON or CRI framing, or a log shipper's JSON (message/log) are \
+            unwrapped automatically (input.files[].envelope). An input whose lines mix formats is parsed \
+            line by line with whichever format accepts each line (input.files[].formats); --format mixed \
+            does that for every input.
+
+            Your own format: --log-format 'nginx:<log_format string>' or --log-format 'apache:<LogFormat \
+            string>' compiles it into a parser (format custom); it is detected like the others, and wins \
+            over any format that reads the lines as well. --format custom forces it.
 
             Exit codes: 0 success; 1 fatal error (no report); 2 usage error; 3 report written but some \
             input could not be read completely or at all (unreadable file, corrupt or truncated gzip, \
@@ -30,8 +38,14 @@ struct BatchCommand: ParsableCommand {
     @Argument(help: "Log files, directories, or - for stdin.")
     var paths: [String]
 
-    @Option(name: .long, help: "Force a format: \(LogFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
+    @Option(name: .long, help: "Force a format: \(LogFormat.allCases.map(\.rawValue).joined(separator: ", ")); or mixed (every line by whichever format accepts it).")
     var format: String?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Your log format: nginx:<log_format string> or apache:<LogFormat string>.",
+        discussion: "For example --log-format 'nginx:$remote_addr - $remote_user [$time_local] \"$request\" $status $body_bytes_sent \"$http_referer\" \"$http_user_agent\" $host $request_time'. A whole log_format / LogFormat directive is accepted too. Variables APICensus does not know are read as opaque fields.",
+        valueName: "dialect:format"))
+    var logFormat: String?
 
     @Option(name: .long, help: ArgumentHelp(
         "Override JSON field names: field=key[|alt],… (for example time=ts,target=req.uri|url).",
@@ -65,9 +79,18 @@ struct BatchCommand: ParsableCommand {
     @Flag(name: .long, inversion: .prefixedNo, help: "Progress line on stderr when it is a terminal.")
     var progress = true
 
+    /// `--format mixed`: no format forced, every input parsed line by line.
+    static let perLineFormatName = "mixed"
+
     func validate() throws {
-        if let format, LogFormat(rawValue: format) == nil {
-            throw ValidationError("unknown --format '\(format)'; use one of: \(LogFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+        if let format, LogFormat(rawValue: format) == nil, format != Self.perLineFormatName {
+            throw ValidationError("unknown --format '\(format)'; use one of: \(LogFormat.allCases.map(\.rawValue).joined(separator: ", ")), \(Self.perLineFormatName)")
+        }
+        if format == LogFormat.custom.rawValue, logFormat == nil {
+            throw ValidationError("--format custom needs --log-format 'nginx:…' or --log-format 'apache:…'")
+        }
+        if let logFormat {
+            do { _ = try CustomFormat.compile(logFormat) } catch { throw ValidationError("--log-format: \(error)") }
         }
         if let fieldMap {
             do { _ = try FieldMap(parsing: fieldMap) } catch { throw ValidationError("--field-map: \(error)") }
@@ -82,6 +105,14 @@ struct BatchCommand: ParsableCommand {
         var config = BatchConfiguration(paths: paths, format: format.flatMap(LogFormat.init(rawValue:)),
                                         threads: threads ?? Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
         if let fieldMap { config.fieldMap = try FieldMap(parsing: fieldMap) }
+        config.perLine = format == Self.perLineFormatName
+        if let logFormat {
+            let custom = try CustomFormat.compile(logFormat)
+            if !custom.unknownVariables.isEmpty {
+                StandardError.print("apicensus: --log-format: read as opaque fields (not known to APICensus): \(custom.unknownVariables.joined(separator: ", "))")
+            }
+            config.customFormat = custom
+        }
         config.aggregation.maxLineLength = maxLineLength
         // Fail before the work, not after it, when the report cannot be written. A file report goes to
         // a hidden temporary file renamed at the end, so `-o` never truncates an input (or adds an

@@ -9,8 +9,9 @@ import APICensusKafka
 /// Turns Kafka message values into parsed log lines, on the parsing thread.
 ///
 /// A value is raw log text (one or several newline-separated lines) or a shipper's JSON envelope
-/// around it (Filebeat, Fluent Bit, Vector, Logstash: unwrapped first). The format is fixed per
-/// topic or detected: the detection is cached per topic and redone when a message's shape stops
+/// around it (Filebeat, Fluent Bit, Vector, Logstash: unwrapped first, with Core's shipper-JSON
+/// unwrapper). The format is fixed per topic or detected (with the envelope detection finds inside,
+/// syslog for example): the detection is cached per topic and redone when a message's shape stops
 /// matching it (a JSON object for a text format or the reverse) and after a message whose every
 /// line the cached format rejected (that message stays counted as rejected: nothing is parsed twice).
 ///
@@ -19,7 +20,8 @@ import APICensusKafka
 /// partition and offset. Nothing here grows with the number of messages.
 struct MessageReader {
     private var topics: [TopicReader]
-    private var unwrapper = EnvelopeUnwrapper()
+    /// Filebeat / Logstash / Vector / Fluent Bit JSON documents (`message`, `log`, `event.original`).
+    private var unwrapper = EnvelopeUnwrapper(.shipperJSON)
     let maxMessageBytes: Int
     private var logged: [RejectReason: Int] = [:]
     private let log: @Sendable (String) -> Void
@@ -53,8 +55,8 @@ struct MessageReader {
         }
         let t = message.topicIndex >= 0 && message.topicIndex < topics.count ? message.topicIndex : 0
         var content = payload
-        if topics[t].settings.envelope == .auto, let unwrapped = unwrapper.unwrap(payload) {
-            content = unwrapped.text
+        if topics[t].settings.envelope == .auto, case .line(let inner) = unwrapper.unwrap(payload) {
+            content = inner
             if content.count == 0 {
                 reject(.emptyMessage, key, message.offset, bytes: Int64(payload.count),
                        "envelope whose log field is empty", &aggregator, at: location)
@@ -77,57 +79,65 @@ struct MessageReader {
     }
 }
 
-/// One topic's parsers and its cached format.
+/// One topic's parsers and its cached format plan.
 struct TopicReader {
     let settings: TopicSettings
-    /// The format in use: the fixed one, or the last detected (nil: detect on the next message).
-    private(set) var format: LogFormat?
+    private let formats: FormatSet
+    /// The plan in use: the fixed format, or the last detected plan (format, and an envelope such as
+    /// syslog around each line); nil: detect on the next message.
+    private(set) var plan: FormatPlan?
     private var combined = CombinedLogParser(format: .combined)
     private var common = CombinedLogParser(format: .common)
     private var json: JSONLinesParser
-    private var others: [LogFormat: AnyLineParser] = [:]
+    private var others: [FormatPlan: AnyLineParser] = [:]
     private var unrecognised = UnrecognisedFormatParser()
 
     init(_ settings: TopicSettings) {
         self.settings = settings
-        self.format = settings.format
+        formats = FormatSet(fieldMap: settings.fieldMap)
+        plan = settings.format.map { FormatPlan(format: $0) }
         json = JSONLinesParser(fieldMap: settings.fieldMap)
     }
 
     mutating func read(_ content: Bytes, offset: Int64, into aggregator: inout CallAggregator) -> Int {
         let detecting = settings.format == nil
-        if detecting, format == nil || !TopicReader.shapeMatches(format!, content) {
-            format = FormatDetector.detect(sample: content, fieldMap: settings.fieldMap)?.format
+        if detecting, plan == nil || !TopicReader.shapeMatches(plan!, content) {
+            plan = FormatDetector.detect(sample: content, formats: formats)?.plan
         }
         let rejectedBefore = detecting ? aggregator.counters(input: 0).rejected : 0
         let lines: Int
-        switch format {
-        case .combined?: lines = TopicReader.consume(content, offset, &aggregator, &combined)
-        case .common?: lines = TopicReader.consume(content, offset, &aggregator, &common)
-        case .jsonLines?: lines = TopicReader.consume(content, offset, &aggregator, &json)
-        case let other?:
-            var parser = others[other] ?? AnyLineParser(format: other, fieldMap: settings.fieldMap)
+        switch plan {
+        case let p? where p.envelope == nil && !p.perLine && p.format == .combined:
+            lines = TopicReader.consume(content, offset, &aggregator, &combined)
+        case let p? where p.envelope == nil && !p.perLine && p.format == .common:
+            lines = TopicReader.consume(content, offset, &aggregator, &common)
+        case let p? where p.envelope == nil && !p.perLine && p.format == .jsonLines:
+            lines = TopicReader.consume(content, offset, &aggregator, &json)
+        case let p?:
+            var parser = others[p] ?? AnyLineParser(formats.makeParser(p))
             lines = TopicReader.consume(content, offset, &aggregator, &parser)
-            others[other] = parser
-        case nil: lines = TopicReader.consume(content, offset, &aggregator, &unrecognised)
+            others[p] = parser
+        case nil:
+            lines = TopicReader.consume(content, offset, &aggregator, &unrecognised)
         }
         if detecting, lines > 0, aggregator.counters(input: 0).rejected - rejectedBefore == UInt64(lines) {
-            format = nil
+            plan = nil
         }
         return lines
     }
 
     /// JSON formats read objects, text formats do not: a message of the other kind means the
     /// producer changed and the format must be detected again.
-    static func shapeMatches(_ format: LogFormat, _ content: Bytes) -> Bool {
+    static func shapeMatches(_ plan: FormatPlan, _ content: Bytes) -> Bool {
+        guard plan.envelope == nil, !plan.perLine else { return true }
         var first: UInt8 = 0
         for b in content where b != 0x20 && b != 0x09 && b != 0x0A && b != 0x0D {
             first = b
             break
         }
         let isObject = first == UInt8(ascii: "{")
-        if format == .jsonLines { return isObject }
-        if format == .combined || format == .common { return !isObject }
+        if plan.format == .jsonLines { return isObject }
+        if plan.format == .combined || plan.format == .common { return !isObject }
         return true  // other catalogued formats: only a wholly rejected message re-detects
     }
 

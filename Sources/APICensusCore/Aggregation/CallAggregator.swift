@@ -39,6 +39,9 @@ public struct CallAggregator {
     @_specialize(exported: true, where P == JSONLinesParser)
     @_specialize(exported: true, where P == UnrecognisedFormatParser)
     @_specialize(exported: true, where P == AnyLineParser)
+    @_specialize(exported: true, where P == EnvelopedParser<CombinedLogParser>)
+    @_specialize(exported: true, where P == EnvelopedParser<AnyLineParser>)
+    @_specialize(exported: true, where P == MixedFormatParser)
     public mutating func consume<P: LineParser>(chunk: Bytes, input: Int, chunkIndex: Int, firstLine: Int,
                                        startOffset: Int64, parser: inout P) -> Int {
         guard let base = chunk.baseAddress, chunk.count > 0 else { return 0 }
@@ -67,7 +70,9 @@ public struct CallAggregator {
                     record(call)
                 case .ignored:
                     counters.ignored += 1
-                case .rejected(let reason):
+                case .rejected(var reason):
+                    // A server's own error or diagnostic line among access records says what it is.
+                    if reason != .errorLog, ErrorLogLine.matches(line) { reason = .errorLog }
                     counters.rejected += 1
                     reject(reason, line: line,
                            at: LineLocation(input: input, chunk: chunkIndex, lineInChunk: lineIndex,
@@ -109,6 +114,30 @@ public struct CallAggregator {
     /// of its lines were rejected, to detect the format again).
     public func counters(input: Int) -> InputFileCounters {
         state.files[input] ?? InputFileCounters()
+    }
+
+    /// The end of an input: a record the parser still holds open (a multi-line record, a transaction
+    /// whose messages were being gathered) is counted now, as parsed or rejected, in place of one of
+    /// its lines counted as ignored. `location` is where the input ended.
+    public mutating func finish<P: LineParser>(_ parser: inout P, input: Int, at location: LineLocation) {
+        var call = RawCall()
+        guard let outcome = parser.finish(into: &call) else { return }
+        var counters = state.files[input] ?? InputFileCounters()
+        if counters.ignored > 0 { counters.ignored -= 1 }
+        switch outcome {
+        case .call:
+            counters.parsed += 1
+            record(call)
+        case .ignored:
+            counters.ignored += 1
+        case .rejected(let reason):
+            counters.rejected += 1
+            state.rejectedByReason[reason, default: 0] += 1
+            if state.wantsSample(reason, at: location) {
+                state.addSample(RejectedSample(location: location, reason: reason, text: "(record cut short by the end of the input)"))
+            }
+        }
+        state.files[input] = counters
     }
 
     public mutating func recordProblem(_ problem: InputProblem) {

@@ -103,6 +103,10 @@ public enum SyntheticLogWriters {
         EnvoyWriter(),
         IstioWriter(),
         TraefikCLFWriter(),
+        CustomFormatWriter(),
+        EnvelopedCLFWriter(.syslog),
+        EnvelopedCLFWriter(.dockerJSON),
+        ModSecurityNativeWriter(),
     ]
 
     public static func writer(named name: String) -> (any SyntheticLogWriter)? {

@@ -144,7 +144,8 @@ public enum RejectReason: String, CaseIterable, Sendable, Comparable {
     case invalidJSON = "invalid_json"
     /// A required field (as the field map names it) is missing.
     case missingField = "missing_field"
-    /// An NGINX or Apache error-log line among access-log lines: not an access record.
+    /// A server's error-log or diagnostic line (NGINX, Apache, a proxy plugin's `DEBUG: …`) among
+    /// access records: not an access record.
     case errorLog = "error_log"
     /// No known format matches the line (auto-detection found nothing).
     case unknownFormat = "unknown_format"

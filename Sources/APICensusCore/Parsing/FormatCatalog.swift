@@ -65,6 +65,7 @@ public enum FormatCatalog {
         .envoy,
         .istio,
         .traefikCLF,
+        .modsecurityNative, .modsecurityErrorLog,
     ]
 
     public static func readsSequentially(_ format: LogFormat?) -> Bool {
@@ -133,5 +134,9 @@ public struct AnyLineParser: LineParser {
     @inline(__always)
     public mutating func parse(_ line: Bytes, into call: inout RawCall) -> LineOutcome {
         base.parse(line, into: &call)
+    }
+
+    public mutating func finish(into call: inout RawCall) -> LineOutcome? {
+        base.finish(into: &call)
     }
 }

@@ -1,50 +1,164 @@
 /// Recognises an input's format from its first lines: every candidate parser reads the sample and
 /// the one that parses the most lines wins. The confidence is the share of sampled lines it parsed.
+///
+/// Envelopes are tried too: the sample is unwrapped with each envelope kind (syslog, Docker JSON, CRI,
+/// shipper JSON) and the formats are scored on the inner lines; an envelope is chosen when the format
+/// inside it parses at least as many lines as any format does on the lines as they are (a lenient
+/// format may read a wrapped line whole — the CLF parser takes a syslog header for a virtual host —
+/// but then gets its fields wrong). When the best
+/// format parses less than `perLineBelow` of the sample, or no format reaches `minimumConfidence` but
+/// the formats together do, lines are parsed per line (`MixedFormatParser`).
 public enum FormatDetector {
     public struct Detection: Sendable, Equatable {
         public var format: LogFormat
         /// Share of the sample lines the format parsed (0...1), out of the non-blank lines it did not
         /// ignore by design (a W3C file's `#` directives, HAProxy's process messages).
         public var confidence: Double
+        /// The envelope the lines are wrapped in, if any.
+        public var envelope: EnvelopeKind? = nil
+        /// Lines of other formats are mixed in: parse each line with whichever format accepts it.
+        public var perLine = false
+
+        public var plan: FormatPlan { FormatPlan(format: format, envelope: envelope, perLine: perLine) }
     }
 
     /// At most this many non-blank lines are tried.
     public static let sampleLines = 200
     /// Below this share of parsed lines nothing is claimed.
     public static let minimumConfidence = 0.5
+    /// Below this share, lines the detected format rejects are offered to the other formats.
+    public static let perLineBelow = 0.9
 
     public static func detect(sample: Bytes, fieldMap: FieldMap = .default) -> Detection? {
+        detect(sample: sample, formats: FormatSet(fieldMap: fieldMap))
+    }
+
+    public static func detect(sample: Bytes, formats: FormatSet) -> Detection? {
         let lines = splitLines(sample)
         guard !lines.isEmpty else { return nil }
+        var covered = [Bool](repeating: false, count: lines.count)
+        var best = score(lines, indices: Array(lines.indices), formats: formats, covered: &covered)
+        var envelope: EnvelopeKind?
+        for kind in EnvelopeKind.allCases {
+            // Scored even when it cannot win: its lines count towards the per-line coverage.
+            let unwrapped = UnwrappedSample(lines, kind)
+            guard unwrapped.count > 0 else { continue }
+            let inner = unwrapped.withLines { score($0, indices: unwrapped.indices, formats: formats, covered: &covered) }
+            if inner.parsed > 0, inner.parsed >= best.parsed, envelope == nil || inner.parsed > best.parsed {
+                best = inner
+                envelope = kind
+            }
+        }
+        let confidence = Double(best.parsed) / Double(max(lines.count - best.ignored, 1))
+        let coverage = Double(covered.filter { $0 }.count) / Double(lines.count)
+        let lineByLine = !formats.readsSequentially(best.format)
+        if confidence >= minimumConfidence {
+            return Detection(format: best.format, confidence: confidence, envelope: envelope,
+                             perLine: lineByLine && confidence < perLineBelow && coverage > confidence)
+        }
+        if lineByLine, best.parsed > 0, coverage >= minimumConfidence {
+            return Detection(format: best.format, confidence: confidence, envelope: envelope, perLine: true)
+        }
+        return nil
+    }
+
+    /// The envelope `format` is wrapped in, when it parses at least as much of the sample inside one as
+    /// it does of the lines as they are (for `--format`: the format is known, its envelope is not).
+    public static func envelope(of format: LogFormat, sample: Bytes, formats: FormatSet) -> EnvelopeKind? {
+        guard let descriptor = formats.descriptor(for: format) else { return nil }
+        let lines = splitLines(sample)
+        func parsed(_ lines: [Bytes]) -> Int {
+            var parser = descriptor.makeParser(formats.fieldMap)
+            var call = RawCall()
+            var n = 0
+            for line in lines {
+                let outcome = parser.parse(line, into: &call)
+                if outcome == .call || (descriptor.readsSequentially && outcome == .ignored) { n += 1 }
+            }
+            return n
+        }
+        var best = (kind: EnvelopeKind?.none, parsed: parsed(lines))
+        for kind in EnvelopeKind.allCases {
+            let unwrapped = UnwrappedSample(lines, kind)
+            guard unwrapped.count > 0, unwrapped.count >= best.parsed else { continue }
+            let n = unwrapped.withLines(parsed)
+            if n > 0, n >= best.parsed, best.kind == nil || n > best.parsed { best = (kind, n) }
+        }
+        return best.kind
+    }
+
+    /// The format parsing the most of `lines` (ties: the more specific); `covered` marks, by
+    /// `indices`, every line some format parsed.
+    static func score(_ lines: [Bytes], indices: [Int], formats: FormatSet,
+                      covered: inout [Bool]) -> (format: LogFormat, parsed: Int, ignored: Int, specificity: Int) {
         var call = RawCall()
         // The CLF family first: the combined parser also reads common lines, and the lines' shape
         // decides which of the two names they get.
         var combined = CombinedLogParser(format: .combined)
         var clfParsed = 0, clfWithAgentOrReferrer = 0
-        for line in lines where combined.parse(line, into: &call) == .call {
+        for (i, line) in lines.enumerated() where combined.parse(line, into: &call) == .call {
             clfParsed += 1
+            covered[indices[i]] = true
             if call.userAgent.count > 0 || call.referrer.count > 0 || hasQuotedFieldsAfterStatus(line) { clfWithAgentOrReferrer += 1 }
         }
         var best = (format: clfWithAgentOrReferrer * 2 >= clfParsed ? LogFormat.combined : .common,
                     parsed: clfParsed, ignored: 0, specificity: FormatDescriptor.combined.specificity)
-        // Every other format: the one parsing the most lines wins; on a tie, the more specific.
-        for descriptor in FormatCatalog.all where descriptor.format != .combined && descriptor.format != .common {
-            var parser = descriptor.makeParser(fieldMap)
+        // Every other format: the one parsing the most lines wins; on a tie, the more specific. A
+        // format whose records span lines also gets the lines it reads without a record ending there.
+        for descriptor in formats.descriptors where descriptor.format != .combined && descriptor.format != .common {
+            var parser = descriptor.makeParser(formats.fieldMap)
             var parsed = 0, ignored = 0
-            for line in lines {
-                switch parser.parse(line, into: &call) {
-                case .call: parsed += 1
-                case .ignored: ignored += 1
-                case .rejected: break
+            for (i, line) in lines.enumerated() {
+                let outcome = parser.parse(line, into: &call)
+                if outcome == .call || (descriptor.readsSequentially && outcome == .ignored) {
+                    parsed += 1
+                    if outcome == .call || descriptor.readsSequentially { covered[indices[i]] = true }
+                } else if outcome == .ignored {
+                    // Lines a format skips by design (HAProxy's process messages) are not held
+                    // against its confidence.
+                    ignored += 1
                 }
             }
             if parsed > best.parsed || (parsed == best.parsed && parsed > 0 && descriptor.specificity > best.specificity) {
                 best = (descriptor.format, parsed, ignored, descriptor.specificity)
             }
         }
-        let considered = max(lines.count - best.ignored, 1)
-        let detection = Detection(format: best.format, confidence: Double(best.parsed) / Double(considered))
-        return detection.confidence >= minimumConfidence ? detection : nil
+        return best
+    }
+
+    /// The sample's lines unwrapped from one envelope kind, copied (JSON envelopes unescape into a
+    /// buffer reused per line) into storage of their own.
+    struct UnwrappedSample {
+        private var storage: [UInt8] = []
+        private var ranges: [Range<Int>] = []
+        /// Index in the sample of each unwrapped line.
+        private(set) var indices: [Int] = []
+        /// Sample lines that carry the envelope (CRI fragments included).
+        private(set) var count = 0
+
+        init(_ lines: [Bytes], _ kind: EnvelopeKind) {
+            var unwrapper = EnvelopeUnwrapper(kind)
+            for (i, line) in lines.enumerated() {
+                switch unwrapper.unwrap(line) {
+                case .line(let inner):
+                    let start = storage.count
+                    storage.append(contentsOf: inner)
+                    ranges.append(start..<storage.count)
+                    indices.append(i)
+                    count += 1
+                case .pending:
+                    count += 1
+                case .notEnveloped:
+                    break
+                }
+            }
+        }
+
+        func withLines<R>(_ body: ([Bytes]) -> R) -> R {
+            storage.withUnsafeBufferPointer { buffer in
+                body(ranges.map { Bytes(rebasing: buffer[$0]) })
+            }
+        }
     }
 
     /// Non-blank lines of the sample; a last line cut by the sample's end is left out.

@@ -40,6 +40,12 @@ public enum LogFormat: String, CaseIterable, Sendable, Comparable {
     case envoy
     case istio
     case traefikCLF = "traefik_clf"
+    /// A user's own NGINX `log_format` / Apache `LogFormat`, compiled at run time (`CustomFormat`).
+    case custom
+    /// ModSecurity / Coraza native serial audit log: multi-part records over many lines.
+    case modsecurityNative = "modsecurity_native"
+    /// ModSecurity messages in the Apache / NGINX error log, one record per transaction.
+    case modsecurityErrorLog = "modsecurity_error"
 
     public static func < (a: LogFormat, b: LogFormat) -> Bool { a.rawValue < b.rawValue }
 }
@@ -49,6 +55,16 @@ public enum LogFormat: String, CaseIterable, Sendable, Comparable {
 public protocol LineParser {
     /// `line` excludes the line terminator (`\n` and a preceding `\r` are already stripped).
     mutating func parse(_ line: Bytes, into call: inout RawCall) -> LineOutcome
+
+    /// Called once after the last line of an input, for formats read sequentially whose records span
+    /// lines: a record still open then is returned (`.call`), or reported cut short (`.rejected`).
+    /// The record's lines were counted as ignored; one of them is counted as the record instead.
+    /// Nil (the default) when nothing is open.
+    mutating func finish(into call: inout RawCall) -> LineOutcome?
+}
+
+extension LineParser {
+    public mutating func finish(into call: inout RawCall) -> LineOutcome? { nil }
 }
 
 /// The parser for inputs whose format could not be recognised: every non-blank line is rejected as

@@ -11,7 +11,7 @@ import Darwin
 /// lines. Fields are returned as index ranges into the line, so nothing is copied or allocated.
 struct LogLineCursor {
     let p: UnsafePointer<UInt8>
-    /// End of the line, trailing `\r`, spaces and tabs excluded.
+    /// End of the line, trailing `\r`, `\n`, spaces and tabs excluded.
     let end: Int
     var i: Int
 
@@ -19,7 +19,9 @@ struct LogLineCursor {
     init?(_ line: Bytes) {
         guard let base = line.baseAddress else { return nil }
         var e = line.count
-        while e > 0, base[e - 1] == cursorCR || base[e - 1] == cursorSpace || base[e - 1] == cursorTab { e -= 1 }
+        // A line taken out of an envelope (Docker's `"log": "…\n"`) can still end in its newline.
+        while e > 0, base[e - 1] == cursorCR || base[e - 1] == cursorSpace || base[e - 1] == cursorTab
+            || base[e - 1] == UInt8(ascii: "\n") { e -= 1 }
         var s = 0
         while s < e, base[s] == cursorSpace || base[s] == cursorTab { s += 1 }
         guard s < e else { return nil }

@@ -6,6 +6,12 @@ public struct InputDescription: Sendable, Equatable {
     public var formatConfidence: Double?
     /// Bytes of the file on disk (compressed size for gzip); nil for stdin.
     public var sizeOnDisk: Int64?
+    /// The envelope each line came in (syslog, Docker JSON…), when there was one.
+    public var envelope: EnvelopeKind?
+    /// Lines were parsed one by one with whichever format accepted each (`MixedFormatParser`).
+    public var perLine = false
+    /// For inputs parsed per line: records parsed by each format.
+    public var recordsByFormat: [LogFormat: UInt64] = [:]
 
     public init(path: String, encoding: String, format: LogFormat?, formatConfidence: Double?, sizeOnDisk: Int64?) {
         self.path = path
@@ -107,8 +113,20 @@ public enum ReportBuilder {
         for (index, input) in inputs.enumerated() {
             let c = state.files[index] ?? InputFileCounters()
             total.merge(c)
-            if let f = input.format { formats[f.rawValue, default: 0] += c.lines }
+            // Per-line inputs: each format's records, and the lines no format took under the input's format.
+            var fileFormats: [String: UInt64] = [:]
+            if input.perLine {
+                var attributed: UInt64 = 0
+                for (f, n) in input.recordsByFormat { fileFormats[f.rawValue, default: 0] += n; attributed += n }
+                if let f = input.format, c.lines > attributed { fileFormats[f.rawValue, default: 0] += c.lines - attributed }
+            } else if let f = input.format {
+                fileFormats[f.rawValue] = c.lines
+            }
+            for (f, n) in fileFormats { formats[f, default: 0] += n }
             let errorCount = state.problems.filter { $0.input == index }.count
+            var extra: [(String, JSONOutput)] = []
+            if let envelope = input.envelope { extra.append(("envelope", .string(envelope.rawValue))) }
+            if input.perLine { extra.append(("formats", .object(fileFormats.keys.sorted().map { ($0, .uint(fileFormats[$0]!)) }))) }
             files.append(.object([
                 ("path", .string(input.path)),
                 ("encoding", .string(input.encoding)),
@@ -121,7 +139,7 @@ public enum ReportBuilder {
                 ("ignored", .uint(c.ignored)),
                 ("rejected", .uint(c.rejected)),
                 ("errors", .int(Int64(errorCount))),
-            ]))
+            ] + extra))
         }
         func path(_ input: Int) -> JSONOutput { input < inputs.count ? .string(inputs[input].path) : .null }
         let samples: [JSONOutput] = state.samples.map { s in

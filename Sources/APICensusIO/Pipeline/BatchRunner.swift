@@ -13,6 +13,12 @@ public struct BatchConfiguration: Sendable {
     /// Forced format; nil = detect per input.
     public var format: LogFormat?
     public var fieldMap: FieldMap = .default
+    /// The user's own format (`--log-format`): detected like the catalogued formats (and preferred
+    /// when it reads as many lines), or forced with `format = .custom`.
+    public var customFormat: CustomFormat?
+    /// Parse every input line by line with whichever format accepts each line (`--format mixed`);
+    /// otherwise only inputs whose detection says so.
+    public var perLine = false
     /// Worker threads (a gzip stream adds one inflating thread while it is read).
     public var threads: Int
     public var aggregation = AggregationOptions()
@@ -25,6 +31,24 @@ public struct BatchConfiguration: Sendable {
         self.format = format
         self.threads = max(1, threads)
     }
+}
+
+extension BatchConfiguration {
+    /// The formats this run reads: the catalog, and the custom format if one is configured.
+    public var formats: FormatSet { FormatSet(fieldMap: fieldMap, custom: customFormat) }
+}
+
+extension InputDescription {
+    /// Takes a detection's format, confidence and envelope, and whether the lines are read per line.
+    mutating func apply(_ detection: FormatDetector.Detection, forcedPerLine: Bool) {
+        format = detection.format
+        formatConfidence = detection.confidence
+        envelope = detection.envelope
+        perLine = detection.perLine || forcedPerLine
+    }
+
+    /// How this input is parsed, once its format is known.
+    var plan: FormatPlan? { format.map { FormatPlan(format: $0, envelope: envelope, perLine: perLine) } }
 }
 
 public struct BatchResult: Sendable {
@@ -49,7 +73,9 @@ public enum BatchRunner {
     /// The parser to use for an input: decided before the work starts (regular files) or from the
     /// stream's first chunk (stdin).
     enum FormatChoice: Sendable {
-        case known(LogFormat)
+        case known(FormatPlan)
+        /// A forced format on a stream: its envelope is recognised from the first chunk.
+        case forcedFromStream(FormatPlan)
         case detectFromStream
         /// Nothing recognisable: every line is rejected as `unknown_format`.
         case unknown
@@ -68,7 +94,7 @@ public enum BatchRunner {
         // The order of paths on the command line must not change the report: every input, failed
         // ones included, is numbered by path.
         let entries = InputExpansion.expand(config.paths).sorted { path(of: $0) < path(of: $1) }
-        let forced: FormatChoice? = config.format.map { .known($0) }
+        let formats = config.formats
         for entry in entries {
             let index = inputs.count
             guard case .file(let file) = entry else {
@@ -80,30 +106,34 @@ public enum BatchRunner {
             }
             var description = InputDescription(path: file.path, encoding: "plain", format: config.format,
                                                formatConfidence: config.format == nil ? nil : 1, sizeOnDisk: file.size)
+            description.perLine = config.perLine
             defer { inputs.append(description) }
             // stdin, pipes and FIFOs can be read once only: no sampling, no splitting; the format
             // is recognised from the stream's first chunk.
             guard file.isRegularFile else {
-                addStream(index, file.path, forced ?? .detectFromStream)
+                addStream(index, file.path, config.format.map { .forcedFromStream(FormatPlan(format: $0, perLine: config.perLine)) }
+                    ?? .detectFromStream)
                 continue
             }
             do {
                 let encoding = try InputEncoding.detect(path: file.path)
                 description.encoding = encoding.rawValue
-                var choice = forced ?? .unknown
-                if forced == nil {
-                    let sample = try SampleReader.firstBytes(path: file.path, limit: sampleSize(config))
-                    if let detection = sample.withUnsafeBufferPointer({ FormatDetector.detect(sample: $0, fieldMap: config.fieldMap) }) {
-                        description.format = detection.format
-                        description.formatConfidence = detection.confidence
-                        choice = .known(detection.format)
-                    } else if !sample.isEmpty {
-                        planningProblems.append(unrecognisedFormat(input: index))
-                    }
+                var choice = FormatChoice.unknown
+                let sample = try SampleReader.firstBytes(path: file.path, limit: sampleSize(config))
+                if let format = config.format {
+                    // A forced format may still come wrapped in an envelope.
+                    let envelope = sample.withUnsafeBufferPointer { FormatDetector.envelope(of: format, sample: $0, formats: formats) }
+                    description.envelope = envelope
+                    choice = .known(FormatPlan(format: format, envelope: envelope, perLine: config.perLine))
+                } else if let detection = sample.withUnsafeBufferPointer({ FormatDetector.detect(sample: $0, formats: formats) }) {
+                    description.apply(detection, forcedPerLine: config.perLine)
+                    choice = .known(description.plan!)
+                } else if !sample.isEmpty {
+                    planningProblems.append(unrecognisedFormat(input: index))
                 }
                 if encoding == .gzip {
                     addStream(index, file.path, choice)
-                } else if case .known(let f) = choice, FormatCatalog.readsSequentially(f) {
+                } else if case .known(let plan) = choice, formats.readsSequentially(plan.format) {
                     jobs.append(.range(input: index, path: file.path, range: 0..<(file.size ?? 0), part: 0, parts: 1, format: choice))
                 } else if let size = file.size, size > Int64(config.rangeSize) * 3 / 2 {
                     let ranges = try PlainFileSplitter.ranges(path: file.path, fileSize: size, targetRangeSize: config.rangeSize)
@@ -125,9 +155,9 @@ public enum BatchRunner {
         let streams = streamPlans.map { plan -> SharedStream in
             // A format whose lines depend on earlier ones is parsed by one worker, in order.
             var sequential = false
-            if case .known(let f) = plan.choice { sequential = FormatCatalog.readsSequentially(f) }
-            return SharedStream(input: plan.input, path: plan.path, choice: plan.choice, tickets: sequential ? 1 : tickets,
-                                helpersYield: onlyStream)
+            if case .known(let p) = plan.choice { sequential = formats.readsSequentially(p.format) }
+            return SharedStream(input: plan.input, path: plan.path, choice: plan.choice, formats: formats, perLine: config.perLine,
+                                tickets: sequential ? 1 : tickets, helpersYield: onlyStream)
         }
         let streamJobs = (0..<tickets).flatMap { ticket in streams.filter { ticket < $0.tickets }.map { Job.stream($0, ticket: ticket) } }
         jobs = streamJobs + jobs
@@ -137,6 +167,7 @@ public enum BatchRunner {
         // Workers take jobs in order: streams first (they are the longest and cannot be split).
         let work = JobQueue(jobs: jobs)
         let results = Mutex<[AggregateState]>([])
+        let lineFormats = Mutex<[Int: [LogFormat: UInt64]]>([:])
         let workerCount = min(config.threads, max(jobs.count, 1))
         var threads: [pthread_t] = []
         for _ in 0..<workerCount {
@@ -145,6 +176,10 @@ public enum BatchRunner {
                 while let job = work.next() { worker.run(job) }
                 let state = worker.aggregator.snapshot()
                 results.withLock { $0.append(state) }
+                let counted = worker.lineFormats
+                lineFormats.withLock { all in
+                    for (input, counts) in counted { all[input, default: [:]].merge(counts, uniquingKeysWith: +) }
+                }
             }
             threads.append(thread)
         }
@@ -158,9 +193,13 @@ public enum BatchRunner {
         for state in results.withLock({ $0 }) { merged.merge(state) }
         for stream in streams {
             if let detection = stream.detection {
-                inputs[stream.input].format = detection.format
-                inputs[stream.input].formatConfidence = detection.confidence
+                inputs[stream.input].apply(detection, forcedPerLine: config.perLine)
+            } else if case .forcedFromStream = stream.choice {
+                inputs[stream.input].envelope = stream.plan?.envelope
             }
+        }
+        for (input, counts) in lineFormats.withLock({ $0 }) where input < inputs.count {
+            inputs[input].recordsByFormat = counts
         }
         return BatchResult(state: merged, inputs: inputs)
     }

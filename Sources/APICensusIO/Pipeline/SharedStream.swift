@@ -10,6 +10,9 @@ final class SharedStream: Sendable {
     let input: Int
     let path: String
     let choice: BatchRunner.FormatChoice
+    let formats: FormatSet
+    /// Every line is parsed per line (`--format mixed`), whatever detection says.
+    let perLine: Bool
     let tickets: Int
     /// True when this stream is the run's only work: its extra parsers may then yield the CPU to
     /// the inflating thread.
@@ -19,7 +22,7 @@ final class SharedStream: Sendable {
         var pipe: ChunkPipe?
         var opened = false
         var finished = false
-        var format: LogFormat?
+        var plan: FormatPlan?
         var formatSettled = false
         /// The ticket that got the first chunk: the one that reads on alone when the format needs
         /// sequential reading.
@@ -31,10 +34,13 @@ final class SharedStream: Sendable {
 
     private let state = Mutex(State())
 
-    init(input: Int, path: String, choice: BatchRunner.FormatChoice, tickets: Int, helpersYield: Bool) {
+    init(input: Int, path: String, choice: BatchRunner.FormatChoice, formats: FormatSet, perLine: Bool, tickets: Int,
+         helpersYield: Bool) {
         self.input = input
         self.path = path
         self.choice = choice
+        self.formats = formats
+        self.perLine = perLine
         self.tickets = tickets
         self.helpersYield = helpersYield
     }
@@ -43,7 +49,7 @@ final class SharedStream: Sendable {
     enum Next {
         /// A chunk to parse, and the pipe to give it back to (without this stream's lock: a worker
         /// waiting for the next chunk holds it, and the producer may be waiting for that buffer).
-        case chunk(PipedChunk, format: LogFormat?, pipe: ChunkPipe)
+        case chunk(PipedChunk, plan: FormatPlan?, pipe: ChunkPipe)
         /// The stream failed; the problem is to be recorded by the worker that got it (once).
         case failed(InputError, linesBeforeSequence: Int?)
         /// The format could not be recognised (reported once, with the first chunk still to parse).
@@ -54,10 +60,10 @@ final class SharedStream: Sendable {
     /// The next chunk (blocking while the producer reads), in sequence order. A stream whose format
     /// turns out to need sequential reading (detected from stdin) is left to the ticket that took
     /// its first chunk.
-    func next(maxLineLength: Int, fieldMap: FieldMap, ticket: Int) -> Next {
+    func next(maxLineLength: Int, ticket: Int) -> Next {
         state.withLock { s -> Next in
             if s.finished { return .end }
-            if s.formatSettled && ticket != s.firstTicket && FormatCatalog.readsSequentially(s.format) { return .end }
+            if s.formatSettled && ticket != s.firstTicket && formats.readsSequentially(s.plan?.format) { return .end }
             if !s.opened {
                 s.opened = true
                 do throws(InputError) {
@@ -83,15 +89,21 @@ final class SharedStream: Sendable {
                     s.formatSettled = true
                     s.firstTicket = ticket
                     switch choice {
-                    case .known(let f): s.format = f
-                    case .unknown: s.format = nil
+                    case .known(let plan): s.plan = plan
+                    case .forcedFromStream(let plan):
+                        var plan = plan
+                        plan.envelope = FormatDetector.envelope(of: plan.format, sample: piped.chunk.bytes, formats: formats)
+                        s.plan = plan
+                    case .unknown: s.plan = nil
                     case .detectFromStream:
-                        s.detection = FormatDetector.detect(sample: piped.chunk.bytes, fieldMap: fieldMap)
-                        s.format = s.detection?.format
+                        s.detection = FormatDetector.detect(sample: piped.chunk.bytes, formats: formats)
+                        s.plan = s.detection.map {
+                            FormatPlan(format: $0.format, envelope: $0.envelope, perLine: $0.perLine || perLine)
+                        }
                         if s.detection == nil { return .unrecognised(piped, pipe: pipe) }
                     }
                 }
-                return .chunk(piped, format: s.format, pipe: pipe)
+                return .chunk(piped, plan: s.plan, pipe: pipe)
             } catch {
                 s.finished = true
                 s.pipe = nil
@@ -102,6 +114,9 @@ final class SharedStream: Sendable {
 
     /// The format detected from the first chunk, when it had to be detected.
     var detection: FormatDetector.Detection? { state.withLock { $0.detection } }
+
+    /// How the stream was parsed, once its first chunk settled it.
+    var plan: FormatPlan? { state.withLock { $0.plan } }
 
     /// Stops the producer thread and waits for it, if a stream was left unfinished (after every
     /// worker is done).

@@ -7,13 +7,17 @@ import Glibc
 /// One worker thread's state: its aggregator, reused across the jobs it takes.
 final class Worker {
     let config: BatchConfiguration
+    let formats: FormatSet
     var aggregator: CallAggregator
     let progress: ProgressReporter?
+    /// Records per format of the inputs parsed per line, by input.
+    private(set) var lineFormats: [Int: [LogFormat: UInt64]] = [:]
 
     private lazy var rangeBuffer = ChunkBuffer(capacity: LineChunker.capacity(maxLineLength: config.aggregation.maxLineLength))
 
     init(config: BatchConfiguration, progress: ProgressReporter?) {
         self.config = config
+        self.formats = config.formats
         self.aggregator = CallAggregator(options: config.aggregation)
         self.progress = progress
     }
@@ -24,16 +28,9 @@ final class Worker {
         case .range(let input, let path, let range, let part, let parts, let choice):
             aggregator.registerInput(input)
             switch choice {
-            case .known(let format) where format == .jsonLines:
-                var parser = JSONLinesParser(fieldMap: config.fieldMap)
-                readRange(input: input, path: path, range: range, part: part, parser: &parser)
-            case .known(let format) where format == .combined || format == .common:
-                var parser = CombinedLogParser(format: format)
-                readRange(input: input, path: path, range: range, part: part, parser: &parser)
-            case .known(let format):
-                var parser = AnyLineParser(format: format, fieldMap: config.fieldMap)
-                readRange(input: input, path: path, range: range, part: part, parser: &parser)
-            case .unknown, .detectFromStream:
+            case .known(let plan):
+                parse(.range(path: path, range: range, part: part), input: input, plan: plan)
+            case .unknown, .detectFromStream, .forcedFromStream:
                 var parser = UnrecognisedFormatParser()
                 readRange(input: input, path: path, range: range, part: part, parser: &parser)
             }
@@ -45,6 +42,50 @@ final class Worker {
         }
     }
 
+    /// What to parse: a range of a file, or a chunk of a shared stream.
+    private enum Work {
+        case range(path: String, range: Range<Int64>, part: Int)
+        case chunk(PipedChunk)
+    }
+
+    /// Parses `work` with the parser `plan` needs, as a concrete type where the hot path gains from it
+    /// (the CLF family, JSON lines, and those two in an envelope); per-line parsers report their
+    /// per-format counts when done.
+    private func parse(_ work: Work, input: Int, plan: FormatPlan) {
+        if plan.perLine, !formats.readsSequentially(plan.format) {
+            var parser = MixedFormatParser(primary: plan, formats: formats)
+            run(work, input: input, parser: &parser)
+            for (format, n) in parser.takeCounts() { lineFormats[input, default: [:]][format, default: 0] += n }
+            return
+        }
+        switch (plan.format, plan.envelope) {
+        case (.combined, nil), (.common, nil):
+            var parser = CombinedLogParser(format: plan.format)
+            run(work, input: input, parser: &parser)
+        case (.jsonLines, nil):
+            var parser = JSONLinesParser(fieldMap: config.fieldMap)
+            run(work, input: input, parser: &parser)
+        case (.combined, let envelope?), (.common, let envelope?):
+            var parser = EnvelopedParser(envelope: envelope, inner: CombinedLogParser(format: plan.format))
+            run(work, input: input, parser: &parser)
+        case (let format, let envelope?):
+            var parser = EnvelopedParser(envelope: envelope, inner: AnyLineParser(formats.makeParser(format)))
+            run(work, input: input, parser: &parser)
+        case (let format, nil):
+            var parser = AnyLineParser(formats.makeParser(format))
+            run(work, input: input, parser: &parser)
+        }
+    }
+
+    private func run<P: LineParser>(_ work: Work, input: Int, parser: inout P) {
+        switch work {
+        case .range(let path, let range, let part):
+            readRange(input: input, path: path, range: range, part: part, parser: &parser)
+        case .chunk(let piped):
+            _ = consume(piped.chunk, input: input, part: piped.sequence, firstLine: 0, parser: &parser)
+        }
+    }
+
     private func readRange<P: LineParser>(input: Int, path: String, range: Range<Int64>, part: Int, parser: inout P) {
         var line = 0
         do {
@@ -53,12 +94,23 @@ final class Worker {
             // faults, and freed ones fragment the allocator until memory grows with the file.
             let chunker = LineChunker(source: reader, maxLineLength: config.aggregation.maxLineLength,
                                       bufferSize: LineChunker.defaultBufferSize, acquire: nil, reusing: rangeBuffer)
+            var end = range.lowerBound
             while let chunk = try chunker.next() {
                 line += consume(chunk, input: input, part: part, firstLine: line, parser: &parser)
+                end = chunk.startOffset + Int64(chunk.bytes.count)
             }
+            finish(&parser, input: input, part: part, line: line, offset: end)
         } catch {
             report(error, input: input, part: part, line: line)
+            finish(&parser, input: input, part: part, line: line, offset: error.decompressedOffset)
         }
+    }
+
+    /// The end of a range or stream: a record its parser still holds is counted (sequential formats
+    /// read each input whole, so for them this is the end of the input).
+    private func finish<P: LineParser>(_ parser: inout P, input: Int, part: Int, line: Int, offset: Int64) {
+        aggregator.finish(&parser, input: input,
+                          at: LineLocation(input: input, chunk: part, lineInChunk: max(line - 1, 0), byteOffset: offset))
     }
 
     /// A worker that joins the run's only stream as a second (third, …) parser runs at a lower
@@ -84,49 +136,49 @@ final class Worker {
         // A format read sequentially keeps one parser over the whole stream (its state — a W3C
         // `#Fields` header, a multi-line record — spans chunks).
         var sequentialParser: AnyLineParser?
+        /// Where the sequential parser's input got to: chunk, lines in it, offset after it.
+        var lastChunk = (sequence: 0, lines: 0, end: Int64(0))
+        func finishStream(_ stream: SharedStream, _ parser: inout AnyLineParser, offset: Int64?) {
+            finish(&parser, input: stream.input, part: lastChunk.sequence, line: lastChunk.lines, offset: offset ?? lastChunk.end)
+        }
         while true {
-            switch stream.next(maxLineLength: config.aggregation.maxLineLength, fieldMap: config.fieldMap, ticket: ticket) {
+            switch stream.next(maxLineLength: config.aggregation.maxLineLength, ticket: ticket) {
             case .end:
+                if sequentialParser != nil { finishStream(stream, &sequentialParser!, offset: nil) }
                 return
             case .failed(let error, let sequence):
+                if sequentialParser != nil { finishStream(stream, &sequentialParser!, offset: error.decompressedOffset) }
                 // The line reached: every line of the chunks before the failing one.
                 let location = sequence.map { LineLocation(input: stream.input, chunk: $0, lineInChunk: -1, byteOffset: error.decompressedOffset) }
                 aggregator.recordProblem(BatchRunner.problem(from: error, input: stream.input, lastLine: location))
                 return
             case .unrecognised(let piped, let pipe):
                 aggregator.recordProblem(BatchRunner.unrecognisedFormat(input: stream.input))
-                parse(piped, of: stream, format: nil)
+                parse(piped, of: stream, plan: nil)
                 pipe.release(piped)
-            case .chunk(let piped, let format, let pipe):
+            case .chunk(let piped, let plan, let pipe):
                 // Lower this helper's priority only once the stream's producer thread exists, so
                 // that thread does not inherit it.
                 if lowerPriority { yieldToInflater() }
-                if let format, FormatCatalog.readsSequentially(format) {
-                    if sequentialParser == nil { sequentialParser = AnyLineParser(format: format, fieldMap: config.fieldMap) }
-                    _ = consume(piped.chunk, input: stream.input, part: piped.sequence, firstLine: 0, parser: &sequentialParser!)
+                if let plan, formats.readsSequentially(plan.format) {
+                    if sequentialParser == nil { sequentialParser = AnyLineParser(formats.makeParser(plan)) }
+                    let lines = consume(piped.chunk, input: stream.input, part: piped.sequence, firstLine: 0, parser: &sequentialParser!)
+                    lastChunk = (piped.sequence, lines, piped.chunk.endOffset)
                 } else {
-                    parse(piped, of: stream, format: format)
+                    parse(piped, of: stream, plan: plan)
                 }
                 pipe.release(piped)
             }
         }
     }
 
-    private func parse(_ piped: PipedChunk, of stream: SharedStream, format: LogFormat?) {
-        switch format {
-        case .jsonLines?:
-            var parser = JSONLinesParser(fieldMap: config.fieldMap)
-            _ = consume(piped.chunk, input: stream.input, part: piped.sequence, firstLine: 0, parser: &parser)
-        case let f? where f == .combined || f == .common:
-            var parser = CombinedLogParser(format: f)
-            _ = consume(piped.chunk, input: stream.input, part: piped.sequence, firstLine: 0, parser: &parser)
-        case let f?:
-            var parser = AnyLineParser(format: f, fieldMap: config.fieldMap)
-            _ = consume(piped.chunk, input: stream.input, part: piped.sequence, firstLine: 0, parser: &parser)
-        case nil:
+    private func parse(_ piped: PipedChunk, of stream: SharedStream, plan: FormatPlan?) {
+        guard let plan else {
             var parser = UnrecognisedFormatParser()
             _ = consume(piped.chunk, input: stream.input, part: piped.sequence, firstLine: 0, parser: &parser)
+            return
         }
+        parse(.chunk(piped), input: stream.input, plan: plan)
     }
 
     private func consume<P: LineParser>(_ chunk: LineChunk, input: Int, part: Int, firstLine: Int, parser: inout P) -> Int {

@@ -36,8 +36,8 @@ import Testing
         "gcp_lb": ["gcp_lb"],
         "haproxy_http": ["haproxy"],
         "kong": ["kong"],
-        "modsecurity": ["modsecurity", "modsecurity_native"],
-        "traefik": ["traefik", "traefik_json"],
+        "modsecurity": ["modsecurity_json", "modsecurity_native", "modsecurity_error"],
+        "traefik": ["traefik_clf", "traefik_json"],
     ]
 
     /// Files that are not logs of the folder's format (documentation, configuration, expectations).
@@ -68,8 +68,8 @@ import Testing
 
     /// A file's records as APICensus reads it: the format detected from its first lines, then every
     /// line through one parser (in order, as sequential formats need).
-    static func read(_ data: Data, format: LogFormat) -> (records: [ParsedRecord], rejected: [(line: Int, reason: RejectReason)], lines: [Int]) {
-        var parser = AnyLineParser(format: format, fieldMap: .default)
+    static func read(_ data: Data, plan: FormatPlan) -> (records: [ParsedRecord], rejected: [(line: Int, reason: RejectReason)], lines: [Int]) {
+        var parser = AnyLineParser(FormatSet().makeParser(plan))
         var records: [ParsedRecord] = []
         var rejected: [(Int, RejectReason)] = []
         var nonBlank: [Int] = []
@@ -89,7 +89,9 @@ import Testing
                 switch parser.parse(line, into: &call) {
                 case .call: records.append(ParsedRecord(call, line: lineNumber))
                 case .ignored: break
-                case .rejected(let reason): rejected.append((lineNumber, reason))
+                case .rejected(let reason):
+                    // As the aggregator does: diagnostics among the records are named as such.
+                    rejected.append((lineNumber, ErrorLogLine.matches(line) ? .errorLog : reason))
                 }
                 lineNumber += 1
                 start = end + 1
@@ -110,13 +112,13 @@ import Testing
         let format = detection!.format
         #expect(expectedFormats.contains(format.rawValue), "\(relative): recognised as \(format.rawValue), expected one of \(expectedFormats.sorted())")
 
-        let (records, allRejected, nonBlank) = Self.read(data, format: format)
+        let (records, allRejected, nonBlank) = Self.read(data, plan: detection!.plan)
         // Error-log lines mixed into an access log are told apart: they are not access records.
         let errorLogLines = Set(allRejected.filter { $0.reason == .errorLog }.map(\.line))
         let rejected = allRejected.filter { $0.reason != .errorLog }
         if !errorLogLines.isEmpty { print("corpus \(relative): \(errorLogLines.count) error-log lines among the access records") }
         let share = Double(records.count) / Double(max(records.count + rejected.count, 1))
-        print("corpus \(relative): \(format.rawValue) (confidence \(String(format: "%.2f", detection!.confidence))), "
+        print("corpus \(relative): \(detection!.plan) (confidence \(String(format: "%.2f", detection!.confidence))), "
               + "\(records.count) records, \(rejected.count) rejected, \(String(format: "%.1f", share * 100)) % parsed")
         #expect(share >= 0.95, "\(relative): \(records.count) parsed, rejected lines \(rejected.prefix(5).map { "\($0.line + 1): \($0.reason.rawValue)" })")
 
@@ -164,7 +166,7 @@ import Testing
                     continue
                 }
                 #expect(formats.contains(detection.format.rawValue), "\(relative): \(line.prefix(60)) recognised as \(detection.format.rawValue)")
-                let (records, _, _) = Self.read(Data(bytes), format: detection.format)
+                let (records, _, _) = Self.read(Data(bytes), plan: detection.plan)
                 guard let p = records.first else { continue }
                 checked += 1
                 let problems = RecordComparison.mismatches(expected, p)

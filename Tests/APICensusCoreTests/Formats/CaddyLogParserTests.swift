@@ -50,11 +50,11 @@ import Testing
         #expect(c(#""2006/01/02 15:04:05""#, "1").0 == .rejected(.badTimestamp))
     }
 
-    @Test func caddysOtherLogEntriesAreIgnored() {
-        #expect(parse(#"{"level":"warn","ts":1742400753.0547564,"logger":"http.handlers.reverse_proxy","msg":"failed to dial","dial":"10.0.0.1:80","total_upstreams":1}"#).0 == .ignored)
-        #expect(parse(#"{"level":"info","ts":1742400753.05,"logger":"tls.obtain","msg":"certificate obtained successfully","identifier":"example.com"}"#).0 == .ignored)
+    @Test func caddysOwnLogEntriesAreToldApart() {
+        #expect(parse(#"{"level":"warn","ts":1742400753.0547564,"logger":"http.handlers.reverse_proxy","msg":"failed to dial","dial":"10.0.0.1:80","total_upstreams":1}"#).0 == .rejected(.errorLog))
+        #expect(parse(#"{"level":"info","ts":1742400753.05,"logger":"tls.obtain","msg":"certificate obtained successfully","identifier":"example.com"}"#).0 == .rejected(.errorLog))
         // The Coraza WAF handler logs into the same stream: not an access record.
-        #expect(parse(#"{"level":"warn","ts":1700758468.384019,"logger":"http.handlers.waf","msg":"[client \"192.168.1.1\"] Coraza: Warning. [id \"942431\"] [uri \"/x\"]"}"#).0 == .ignored)
+        #expect(parse(#"{"level":"warn","ts":1700758468.384019,"logger":"http.handlers.waf","msg":"[client \"192.168.1.1\"] Coraza: Warning. [id \"942431\"] [uri \"/x\"]"}"#).0 == .rejected(.errorLog))
         // An access logger entry without a request is malformed, not ignored.
         #expect(parse(#"{"level":"info","ts":1742400753.05,"logger":"http.log.access","msg":"handled request"}"#).0 == .rejected(.missingField))
     }

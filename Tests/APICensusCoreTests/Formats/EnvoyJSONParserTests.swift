@@ -58,6 +58,12 @@ import Testing
         #expect(outcome == .call && !g.valid && g.client == "198.51.100.7")
     }
 
+    /// Envoy's application log shares stdout with the access log in most deployments.
+    @Test func envoysOwnLogLinesAreToldApart() {
+        #expect(parse("[2019-02-12 18:37:42.921][000007][info][upstream] [source/common/upstream/cluster_manager_impl.cc:500] cm init: all clusters initialized").0 == .rejected(.errorLog))
+        #expect(parse("[2024-05-01 10:00:00.000][1][warning][config] [source/extensions/config_subscription/grpc/grpc_stream.h:152] StreamAggregatedResources gRPC config stream closed").0 == .rejected(.errorLog))
+    }
+
     @Test func badValuesAreRejectedWithTheirReason() {
         #expect(parse(#"{"method":"GET","path":"/","response_code":"ok","response_flags":"-"}"#).0 == .rejected(.badStatus))
         #expect(parse(#"{"method":"GET","path":"/","response_code":200,"response_flags":"-","start_time":"noon"}"#).0 == .rejected(.badTimestamp))

@@ -28,6 +28,8 @@ import Testing
     @Test func variants() {
         // Ambassador's prefix; IPv6 in X-Forwarded-For and the upstream; Envoy Gateway's tcp:// upstream.
         #expect(TextFormatTesting.one(.envoy, "ACCESS " + Self.http).outcome == .call)
+        // As it comes out of Docker's JSON envelope, with its newline.
+        #expect(TextFormatTesting.one(.envoy, "ACCESS " + Self.http + "\n").outcome == .call)
         let v6 = #"[2026-01-24T01:38:00.000Z] "POST /api/proxy6 HTTP/1.1" 201 - 0 1024 40 20 "fd00:1234:5678::5a24, [fd00:1234:5678::1]:54321" "curl/8.10.1" "multi-ip-clf-v6" "proxy6.example.com" "tcp://[fd00:1234:5678::e18]:8080""#
         let r = TextFormatTesting.one(.envoy, v6)
         #expect(r.outcome == .call && r.client == "fd00:1234:5678::5a24" && r.upstream == "tcp://[fd00:1234:5678::e18]:8080")

@@ -57,13 +57,39 @@ import Testing
         #expect(outcome == .call && !c.valid)
         #expect(parse(#"{"RequestMethod":"GET","RequestPath":"/","DownstreamStatus":"two hundred"}"#).0 == .rejected(.badStatus))
         #expect(parse(#"{"RequestMethod":"GET","RequestPath":"/","DownstreamStatus":200,"time":"13:55"}"#).0 == .rejected(.badTimestamp))
-        #expect(parse("DEBUG: CrowdsecBouncerTraefikPlugin: 2025/09/05 13:53:40 handleStreamCache:updated").0 == .rejected(.invalidJSON))
+        #expect(parse("not a log line at all").0 == .rejected(.invalidJSON))
+    }
+
+    /// Traefik's own log and its plugins' prints share stdout with the access log.
+    @Test func traefiksOwnLogLinesAreToldApart() {
+        for line in [#"time="2021-12-08T14:02:43Z" level=info msg="Configuration loaded from flags.""#,
+                     "2025-09-05T13:53:40Z INF Starting provider aggregator aggregator.ProviderAggregator",
+                     "2025-09-05T13:53:40+02:00 ERR error=\"dial tcp 10.0.0.1:80: connect: connection refused\"",
+                     #"{"level":"info","msg":"Configuration loaded from flags.","time":"2026-10-10T13:55:36Z"}"#] {
+            #expect(parse(line).0 == .rejected(.errorLog), "\(line)")
+        }
+        // Time-stamped text that is not a Traefik log line.
+        #expect(parse("2025-09-05T13:53:40Z something else").0 == .rejected(.invalidJSON))
+    }
+
+    /// Traefik's stdout as crowdsec's sample has it: access records, a plugin's print between them.
+    @Test func aStreamWithAPluginPrintCountsItAsErrorLog() {
+        let text = FormatDescriptor.traefikJSON.example + "\nDEBUG: CrowdsecBouncerTraefikPlugin: 2025/09/05 13:53:40 handleStreamCache:updated\n"
+            + FormatDescriptor.traefikJSON.example + "\n"
+        var aggregator = CallAggregator()
+        var parser = AnyLineParser(format: .traefikJSON, fieldMap: .default)
+        Array(text.utf8).withUnsafeBufferPointer {
+            _ = aggregator.consume(chunk: $0, input: 0, chunkIndex: 0, firstLine: 0, startOffset: 0, parser: &parser)
+        }
+        let state = aggregator.snapshot()
+        #expect(state.files[0]?.parsed == 2 && state.files[0]?.rejected == 1)
+        #expect(state.rejectedByReason[.errorLog] == 1)
     }
 
     @Test func nearMissesAreRejected() {
         GatewayJSON.expectRejectsOthers(.traefikJSON)
-        // Traefik's own log lines.
-        #expect(parse(#"{"level":"info","msg":"Configuration loaded from flags.","time":"2026-10-10T13:55:36Z"}"#).0 == .rejected(.missingField))
+        // JSON with Traefik-like keys but no request.
+        #expect(parse(#"{"RequestMethod":"GET","time":"2026-10-10T13:55:36Z"}"#).0 == .rejected(.missingField))
         // Traefik's CLF access log is another format's.
         #expect(parse(#"192.168.1.1 - - [10/Oct/2026:13:55:36 +0000] "GET /a HTTP/1.1" 200 12 "-" "curl/8" 42 "router@docker" "http://10.0.0.1:80" 3ms"#).0 == .rejected(.invalidJSON))
     }

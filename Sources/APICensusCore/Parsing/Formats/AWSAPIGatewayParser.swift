@@ -16,9 +16,8 @@
 public struct AWSAPIGatewayParser: LineParser {
     enum Key: Int, CaseIterable {
         case requestId, extendedRequestId, ip, requestTime, requestTimeEpoch, httpMethod, routeKey, resourcePath, path
-        case status, protocolVersion, responseLength, domainName, apiId, stage, eventType, connectionId
+        case status, protocolVersion, responseLength, domainName, apiId, eventType, connectionId
         case userAgent, responseLatency, user, caller, principal, apiKey, wafResponseCode, clientCertSubject
-        case errorMessage
     }
 
     /// `name`, `context.name`, `$context.name`: the ways a template names a `$context` variable.
@@ -40,7 +39,6 @@ public struct AWSAPIGatewayParser: LineParser {
         case .responseLength: AWSAPIGatewayParser.variable("responseLength")
         case .domainName: AWSAPIGatewayParser.variable("domainName")
         case .apiId: AWSAPIGatewayParser.variable("apiId")
-        case .stage: AWSAPIGatewayParser.variable("stage")
         case .eventType: AWSAPIGatewayParser.variable("eventType")
         case .connectionId: AWSAPIGatewayParser.variable("connectionId")
         case .userAgent: AWSAPIGatewayParser.variable("identity.userAgent") + ["userAgent"]
@@ -53,7 +51,6 @@ public struct AWSAPIGatewayParser: LineParser {
         case .apiKey: AWSAPIGatewayParser.variable("identity.apiKeyId") + AWSAPIGatewayParser.variable("identity.apiKey") + ["apiKeyId", "apiKey"]
         case .wafResponseCode: AWSAPIGatewayParser.variable("wafResponseCode") + AWSAPIGatewayParser.variable("waf.status")
         case .clientCertSubject: AWSAPIGatewayParser.variable("identity.clientCert.subjectDN") + ["clientCert.subjectDN", "subjectDN"]
-        case .errorMessage: AWSAPIGatewayParser.variable("error.message") + ["errorMessage"]
         }
     }
 

@@ -12,7 +12,7 @@
 /// address (`client_ip`, `remote_ip`, or the `remote_addr` of Caddy before 2.5), and it has `ts` or
 /// `logger`. Caddy's other log entries (its runtime log — `tls.obtain`, `http.handlers.reverse_proxy`,
 /// the Coraza WAF handler — written to the same stream: a `logger` that is not `http.log.access…`)
-/// are `ignored`: they are Caddy's, but not requests. Anything else is rejected as `missing_field`
+/// are rejected as `error_log`: they are Caddy's, but not requests. Anything else is rejected as `missing_field`
 /// (Kong's `request` object has no client address; NGINX JSON has no `request` object).
 ///
 /// Fields: the client is `client_ip` (Caddy ≥ 2.7, the trusted-proxy-aware address), else `remote_ip`,
@@ -85,8 +85,8 @@ public struct CaddyLogParser: LineParser, Sendable {
         guard present(.method), present(.uri), present(.clientIP) || present(.remoteIP) || present(.remoteAddr),
               present(.ts) || logger.kind != .absent
         else {
-            // Caddy's runtime log in the same stream: not a request, not an error.
-            if logger.kind == .string, !isAccessLogger, present(.ts) { return .ignored }
+            // Caddy's own log in the same stream: not an access record.
+            if logger.kind == .string, !isAccessLogger, present(.ts) { return .rejected(.errorLog) }
             return .rejected(.missingField)
         }
 

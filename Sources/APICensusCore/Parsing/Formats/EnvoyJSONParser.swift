@@ -31,7 +31,9 @@
 /// `downstream_local_address`, `route_name`, `response_code_details`, `upstream_local_address`,
 /// `upstream_service_time`, `x-envoy-upstream-service-time`, `bytes_received`, `requested_server_name`,
 /// `upstream_transport_failure_reason`, or an `x-envoy-original-path` key). Everything else is
-/// rejected as `missing_field`: NGINX JSON (`status`, not `response_code`) is not Envoy's.
+/// rejected as `missing_field`: NGINX JSON (`status`, not `response_code`) is not Envoy's. Envoy's
+/// application log in the same stream (`[2025-09-05 13:53:40.123][12][info][main] …`) is rejected
+/// as `error_log`.
 public struct EnvoyJSONParser: LineParser, Sendable {
     enum Key: Int, CaseIterable {
         case method, colonMethod
@@ -143,7 +145,8 @@ public struct EnvoyJSONParser: LineParser, Sendable {
     public mutating func parse(_ line: Bytes, into call: inout RawCall) -> LineOutcome {
         call.reset()
         guard scanner.scan(line) else {
-            return JSONLinesParser.isBlank(line) ? .ignored : .rejected(.invalidJSON)
+            if JSONLinesParser.isBlank(line) { return .ignored }
+            return ProxyLogLine.isEnvoy(line) ? .rejected(.errorLog) : .rejected(.invalidJSON)
         }
         let methodValue = firstPresent(.method, .colonMethod)
         let hasPath = present(.originalPath) || present(.originPath) || present(.originalPathUnderscore)

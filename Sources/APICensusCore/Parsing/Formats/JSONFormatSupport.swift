@@ -295,3 +295,53 @@ final class ConstantBytes: @unchecked Sendable {
         return cipherSuites[index]
     }
 }
+
+/// A proxy's own log lines (diagnostics, plugin output) that land among its JSON access records when
+/// both go to the same stream, as they do on a container's stdout. Parsers reject them as
+/// `error_log`, so a report says what they are instead of counting them as broken records. Only
+/// called for lines a parser already found not to be a record: off the hot path.
+enum ProxyLogLine {
+    /// Traefik's own log: logrus text (v1/v2, `time="…" level=info msg="…"`) and zerolog console (v3,
+    /// `2025-09-05T13:53:40Z INF …`). What its plugins print (`DEBUG: Plugin: …`) is recognised for
+    /// every format by `ErrorLogLine`.
+    static func isTraefik(_ line: Bytes) -> Bool {
+        if JSONFieldValue.hasPrefix(line, "time=\"") {
+            return find(line, " level=", within: 64)
+        }
+        return isConsoleLevelLine(line)
+    }
+
+    /// Envoy's application log (`[2025-09-05 13:53:40.123][12][info][main] [source/…] …`). Envoy's
+    /// text access log starts differently (`[2025-09-05T13:53:40.123Z] "GET …`) and is not matched.
+    static func isEnvoy(_ line: Bytes) -> Bool {
+        guard line.count >= 26, line[0] == UInt8(ascii: "["), line[11] == 0x20, line[24] == UInt8(ascii: "]"),
+              line[25] == UInt8(ascii: "[") else { return false }
+        return Timestamps.digits(line, 1, 4) != nil && line[5] == UInt8(ascii: "-") && Timestamps.digits(line, 12, 2) != nil
+    }
+
+    /// `2025-09-05T13:53:40Z INF …` / `…+02:00 DBG …`: an ISO time, then a three-letter level.
+    private static func isConsoleLevelLine(_ line: Bytes) -> Bool {
+        guard line.count >= 24, Timestamps.digits(line, 0, 4) != nil, line[4] == UInt8(ascii: "-"),
+              line[10] == UInt8(ascii: "T") else { return false }
+        var i = 11
+        while i < min(line.count, 48), line[i] != 0x20 { i += 1 }
+        guard i + 4 < line.count, line[i + 4] == 0x20 else { return false }
+        let level = Bytes(rebasing: line[(i + 1)..<(i + 4)])
+        for name: StaticString in ["DBG", "INF", "WRN", "ERR", "FTL", "PNC", "TRC"] where JSONFieldValue.hasPrefix(level, name) {
+            return true
+        }
+        return false
+    }
+
+    private static func find(_ line: Bytes, _ needle: StaticString, within limit: Int) -> Bool {
+        let n = needle.utf8CodeUnitCount
+        guard let base = line.baseAddress else { return false }
+        let end = min(line.count, limit)
+        var i = 0
+        while i + n <= end {
+            if memcmp(base + i, needle.utf8Start, n) == 0 { return true }
+            i += 1
+        }
+        return false
+    }
+}

@@ -11,7 +11,9 @@
 ///
 /// A line is Traefik's when it has `RequestMethod`, `RequestPath` and one of `DownstreamStatus`,
 /// `OriginStatus`, `Duration`, `StartUTC`, `entryPointName`; anything else is rejected as
-/// `missing_field` (Traefik's own JSON log lines — `level`, `msg`, `time` only — included).
+/// `missing_field`. Traefik's own log lines in the same stream — JSON (`level`, `msg`, `time`),
+/// logrus or zerolog text — are rejected as `error_log` (plugin prints such as `DEBUG: …` are named
+/// `error_log` by the aggregator, for every format).
 ///
 /// Fields: `RequestPath` is the request URI with its query; `DownstreamStatus` (what the client got;
 /// `OriginStatus` when absent) the status, a number or a string; `DownstreamContentSize` the body
@@ -31,7 +33,7 @@ public struct TraefikJSONParser: LineParser, Sendable {
         case method, path, `protocol`, host, addr, scheme
         case clientHost, clientAddr, username
         case downstreamStatus, originStatus, size, duration
-        case time, startUTC, startLocal, entryPoint
+        case time, startUTC, startLocal, entryPoint, level, msg
         case routerName, serviceName, serviceURL, serviceURLHost, serviceAddr
         case tlsVersion, tlsCipher, tlsClientSubject
         case userAgent, referer, authorization, cookie, apiKey, apiKeyPlain, contentType, forwardedFor, requestId
@@ -55,6 +57,8 @@ public struct TraefikJSONParser: LineParser, Sendable {
             case .startUTC: "StartUTC"
             case .startLocal: "StartLocal"
             case .entryPoint: "entryPointName"
+            case .level: "level"
+            case .msg: "msg"
             case .routerName: "RouterName"
             case .serviceName: "ServiceName"
             case .serviceURL: "ServiceURL"
@@ -87,12 +91,17 @@ public struct TraefikJSONParser: LineParser, Sendable {
     public mutating func parse(_ line: Bytes, into call: inout RawCall) -> LineOutcome {
         call.reset()
         guard scanner.scan(line) else {
-            return JSONLinesParser.isBlank(line) ? .ignored : .rejected(.invalidJSON)
+            if JSONLinesParser.isBlank(line) { return .ignored }
+            return ProxyLogLine.isTraefik(line) ? .rejected(.errorLog) : .rejected(.invalidJSON)
         }
         guard present(.method), present(.path),
               present(.downstreamStatus) || present(.originStatus) || present(.duration) || present(.startUTC)
                 || present(.entryPoint)
-        else { return .rejected(.missingField) }
+        else {
+            // Traefik's own log in JSON (`{"level":"info","msg":"…","time":"…"}`).
+            if !present(.method), present(.level), present(.msg) { return .rejected(.errorLog) }
+            return .rejected(.missingField)
+        }
 
         call.method = text(.method) ?? .none
         call.target = text(.path) ?? .none

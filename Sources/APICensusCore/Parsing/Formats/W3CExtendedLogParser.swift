@@ -151,7 +151,7 @@ struct W3CExtendedEngine {
         call.reset()
         guard let p = line.baseAddress else { return .ignored }
         var end = line.count
-        while end > 0, p[end - 1] == UInt8(ascii: "\r") || p[end - 1] == UInt8(ascii: " ") { end -= 1 }
+        while end > 0, p[end - 1] == UInt8(ascii: "\r") || p[end - 1] == UInt8(ascii: "\n") || p[end - 1] == UInt8(ascii: " ") { end -= 1 }
         var start = 0
         while start < end, p[start] == UInt8(ascii: " ") || p[start] == UInt8(ascii: "\t") { start += 1 }
         if start == end { return .ignored }
