@@ -19,6 +19,9 @@ public final class KafkaConsumer: @unchecked Sendable {
     private let context: KafkaCallbackContext
     /// rkt pointer → index in `topics`; polling thread only.
     private var topicIndexCache: [(UnsafeMutableRawPointer, Int)] = []
+    /// The consumer queue (messages, events, callbacks) and the array `pollBatch` fills from it.
+    private let consumerQueue: OpaquePointer
+    private var pollBuffer: [UnsafeMutablePointer<rd_kafka_message_t>?] = []
     private let closed = Atomic<Bool>(false)
 
     /// Properties the consumer needs and sets unless given: explicit commits only, partition EOF
@@ -78,10 +81,12 @@ public final class KafkaConsumer: @unchecked Sendable {
         // Keep the context alive as long as the handle (the callbacks reach it through the opaque).
         _ = Unmanaged.passRetained(context)
         rd_kafka_poll_set_consumer(handle)
+        consumerQueue = rd_kafka_queue_get_consumer(handle)
     }
 
     deinit {
         if !closed.load(ordering: .acquiring) { close() }
+        rd_kafka_queue_destroy(consumerQueue)
         rd_kafka_destroy(handle)
         Unmanaged.passUnretained(context).release()
     }
@@ -106,24 +111,32 @@ public final class KafkaConsumer: @unchecked Sendable {
         public var rebalance: KafkaRebalance?
     }
 
-    /// Waits up to `timeoutMilliseconds` for the first message or event, then takes whatever else is
-    /// ready without waiting, up to `maxMessages` messages or `maxBytes` payload bytes. Returns early
-    /// when a rebalance needs the application. Polling thread only.
+    /// Takes up to `maxMessages` messages (and events) from the consumer queue in one call, waiting
+    /// at most `timeoutMilliseconds` to fill the batch, and stops early at `maxBytes` of payload or
+    /// when a rebalance needs the application (the rebalance callback yields). Polling thread only.
     public func pollBatch(maxMessages: Int, maxBytes: Int, timeoutMilliseconds: Int32) -> PollResult {
         var result = PollResult()
         let batch = KafkaMessageBatch(capacity: min(maxMessages, 1024))
+        if pollBuffer.count < maxMessages {
+            pollBuffer = [UnsafeMutablePointer<rd_kafka_message_t>?](repeating: nil, count: maxMessages)
+        }
         var timeout = timeoutMilliseconds
-        while batch.count < maxMessages, batch.payloadBytes < maxBytes {
-            let message = rd_kafka_consumer_poll(handle, timeout)
+        while batch.count < maxMessages, batch.payloadBytes < maxBytes, result.rebalance == nil {
+            let wanted = maxMessages - batch.count
+            let n = pollBuffer.withUnsafeMutableBufferPointer {
+                rd_kafka_consume_batch_queue(consumerQueue, timeout, $0.baseAddress, wanted)
+            }
+            for i in 0..<max(n, 0) {
+                keepOrReport(pollBuffer[i]!, batch: batch, result: &result)
+                pollBuffer[i] = nil
+            }
             if let rebalance = context.pendingRebalance {
                 context.pendingRebalance = nil
                 result.rebalance = rebalance
-                if let message { keepOrReport(message, batch: batch, result: &result) }
-                break
             }
-            guard let message else { break }
+            // Whatever was ready is taken; do not wait again for the rest of the batch.
+            if n < wanted { break }
             timeout = 0
-            keepOrReport(message, batch: batch, result: &result)
         }
         if batch.count > 0 { result.messages = batch }
         return result

@@ -120,13 +120,13 @@ struct MessageReaderTests {
 
     @Test func messagesWithoutLogTextAreCountedAndLogged() {
         let log = LogCollector()
-        let state = read([nil, [], [UInt8](repeating: 0x41, count: 100), clf], maxBytes: 64, log: log)
+        let state = read([nil, [], [UInt8](repeating: 0x41, count: 300), clf], maxBytes: 200, log: log)
         #expect(state.rejectedByReason[.nullMessage] == 1)
         #expect(state.rejectedByReason[.emptyMessage] == 1)
         #expect(state.rejectedByReason[.oversizedMessage] == 1)
-        #expect(state.files[0]?.lines == 4 && state.files[0]?.parsed == 0)
+        #expect(state.files[0]?.lines == 4 && state.files[0]?.parsed == 1)
         #expect(log.contains("t partition 0 offset 0: null value"))
-        #expect(log.contains("t partition 0 offset 2: value of 100 bytes"))
+        #expect(log.contains("t partition 0 offset 2: value of 300 bytes"))
     }
 }
 

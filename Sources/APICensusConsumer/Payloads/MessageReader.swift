@@ -55,7 +55,9 @@ struct MessageReader {
         }
         let t = message.topicIndex >= 0 && message.topicIndex < topics.count ? message.topicIndex : 0
         var content = payload
-        if topics[t].settings.envelope == .auto, case .line(let inner) = unwrapper.unwrap(payload) {
+        // Only a JSON object can be a shipper document: raw lines skip the unwrapper altogether.
+        if topics[t].envelopes, TopicReader.firstNonBlank(payload) == UInt8(ascii: "{"),
+           case .line(let inner) = unwrapper.unwrap(payload) {
             content = inner
             if content.count == 0 {
                 reject(.emptyMessage, key, message.offset, bytes: Int64(payload.count),
@@ -82,6 +84,7 @@ struct MessageReader {
 /// One topic's parsers and its cached format plan.
 struct TopicReader {
     let settings: TopicSettings
+    let envelopes: Bool
     private let formats: FormatSet
     /// The plan in use: the fixed format, or the last detected plan (format, and an envelope such as
     /// syslog around each line); nil: detect on the next message.
@@ -94,6 +97,7 @@ struct TopicReader {
 
     init(_ settings: TopicSettings) {
         self.settings = settings
+        envelopes = settings.envelope == .auto
         formats = FormatSet(fieldMap: settings.fieldMap)
         plan = settings.format.map { FormatPlan(format: $0) }
         json = JSONLinesParser(fieldMap: settings.fieldMap)
@@ -104,7 +108,7 @@ struct TopicReader {
         if detecting, plan == nil || !TopicReader.shapeMatches(plan!, content) {
             plan = FormatDetector.detect(sample: content, formats: formats)?.plan
         }
-        let rejectedBefore = detecting ? aggregator.counters(input: 0).rejected : 0
+        let rejectedBefore = aggregator.rejectedLineCount
         let lines: Int
         switch plan {
         case let p? where p.envelope == nil && !p.perLine && p.format == .combined:
@@ -120,7 +124,7 @@ struct TopicReader {
         case nil:
             lines = TopicReader.consume(content, offset, &aggregator, &unrecognised)
         }
-        if detecting, lines > 0, aggregator.counters(input: 0).rejected - rejectedBefore == UInt64(lines) {
+        if detecting, lines > 0, aggregator.rejectedLineCount &- rejectedBefore == UInt64(lines) {
             plan = nil
         }
         return lines
@@ -130,15 +134,15 @@ struct TopicReader {
     /// producer changed and the format must be detected again.
     static func shapeMatches(_ plan: FormatPlan, _ content: Bytes) -> Bool {
         guard plan.envelope == nil, !plan.perLine else { return true }
-        var first: UInt8 = 0
-        for b in content where b != 0x20 && b != 0x09 && b != 0x0A && b != 0x0D {
-            first = b
-            break
-        }
-        let isObject = first == UInt8(ascii: "{")
+        let isObject = firstNonBlank(content) == UInt8(ascii: "{")
         if plan.format == .jsonLines { return isObject }
         if plan.format == .combined || plan.format == .common { return !isObject }
         return true  // other catalogued formats: only a wholly rejected message re-detects
+    }
+
+    static func firstNonBlank(_ bytes: Bytes) -> UInt8 {
+        for b in bytes where b != 0x20 && b != 0x09 && b != 0x0A && b != 0x0D { return b }
+        return 0
     }
 
     /// Parses every line of `content`. Each line's location is (line in the message, Kafka offset):

@@ -120,9 +120,17 @@ final class Completion: @unchecked Sendable {
 
 /// Starts a detached-joinable POSIX thread running `body` (Swift's cooperative pool never runs
 /// blocking Kafka calls: the poll loop and the parser each get a thread of their own).
-func startThread(name _: String, _ body: @escaping @Sendable () -> Void) -> pthread_t {
+func startThread(name: String, _ body: @escaping @Sendable () -> Void) -> pthread_t {
     final class Box { let body: @Sendable () -> Void; init(_ b: @escaping @Sendable () -> Void) { body = b } }
-    let box = Unmanaged.passRetained(Box(body)).toOpaque()
+    let box = Unmanaged.passRetained(Box({
+        // The thread's name in top/ps (15 bytes at most); best effort.
+        let fd = open("/proc/thread-self/comm", O_WRONLY)
+        if fd >= 0 {
+            _ = Array(name.utf8.prefix(15)).withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            close(fd)
+        }
+        body()
+    })).toOpaque()
     var thread = pthread_t()
     var attributes = pthread_attr_t()
     pthread_attr_init(&attributes)

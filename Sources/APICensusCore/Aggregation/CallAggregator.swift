@@ -23,6 +23,9 @@ public struct CallAggregator {
     private var normalizer = PathNormalizer()
     private let prefix = PrefixScratch()
     private var pathValues = PathValues()
+    /// Lines and messages rejected so far, for every input: a stream consumer compares it before and
+    /// after a message (no dictionary lookup per message) to see whether the whole message failed.
+    public private(set) var rejectedLineCount: UInt64 = 0
 
     public init(options: AggregationOptions = AggregationOptions()) {
         self.options = options
@@ -104,14 +107,14 @@ public struct CallAggregator {
         state.files[location.input, default: InputFileCounters()].rejected += 1
         state.files[location.input, default: InputFileCounters()].bytes += bytes
         state.chunkLines[AggregateState.ChunkKey(input: location.input, chunk: location.chunk), default: 0] += 1
+        rejectedLineCount &+= 1
         state.rejectedByReason[reason, default: 0] += 1
         if state.wantsSample(reason, at: location) {
             state.addSample(RejectedSample(location: location, reason: reason, text: note))
         }
     }
 
-    /// The line counts of one input so far (a stream consumer checks after each message whether all
-    /// of its lines were rejected, to detect the format again).
+    /// The line counts of one input so far.
     public func counters(input: Int) -> InputFileCounters {
         state.files[input] ?? InputFileCounters()
     }
@@ -150,6 +153,7 @@ public struct CallAggregator {
     }
 
     private mutating func reject(_ reason: RejectReason, line: Bytes, at location: LineLocation) {
+        rejectedLineCount &+= 1
         state.rejectedByReason[reason, default: 0] += 1
         if state.wantsSample(reason, at: location) {
             let text = line.count > 0 ? Redactor.redact(line) : "(line of more than \(options.maxLineLength) bytes not shown)"
