@@ -104,6 +104,16 @@ struct MessageReaderTests {
         #expect(raw.files[0]?.parsed == 0 && raw.rejectedByReason[.missingField] == 1)
     }
 
+    /// Kong's kafka-log plugin sends one JSON document per request: detected, or set per topic.
+    @Test func kongKafkaLogMessages() {
+        let kong = Array(FormatDescriptor.kong.example.utf8)
+        let detected = read([kong, kong])
+        #expect(detected.files[0]?.parsed == 2, "\(detected.rejectedByReason)")
+        let fixed = read([kong], settings: TopicSettings(name: "t", format: .kong))
+        #expect(fixed.files[0]?.parsed == 1)
+        #expect(fixed.endpoints.keys.contains { $0.method == "GET" && $0.host == "api.example.com" })
+    }
+
     @Test func severalLinesPerMessageAreLocatedAtTheMessageOffset() {
         let garbage = Array("garbage token=abc".utf8)
         let message = clf + [0x0A] + garbage + [0x0A] + clf + [0x0A]
