@@ -44,7 +44,11 @@ public enum FormatDetector {
             let unwrapped = UnwrappedSample(lines, kind)
             guard unwrapped.count > 0 else { continue }
             let inner = unwrapped.withLines { score($0, indices: unwrapped.indices, formats: formats, covered: &covered) }
-            if inner.parsed > 0, inner.parsed >= best.parsed, envelope == nil || inner.parsed > best.parsed {
+            // On a tie the envelope wins over a lenient format reading the wrapped lines whole
+            // (specificity 0: CLF takes a syslog header for a vhost), not over a specific format that
+            // reads its own prefix (HAProxy's syslog header).
+            if inner.parsed > 0,
+               inner.parsed > best.parsed || (inner.parsed == best.parsed && envelope == nil && best.specificity == 0) {
                 best = inner
                 envelope = kind
             }

@@ -16,6 +16,8 @@ struct FormatCatalogTests {
         for line in descriptor.example.split(separator: "\n", omittingEmptySubsequences: false) {
             Array(line.utf8).withUnsafeBufferPointer { outcome = parser.parse($0, into: &call) }
         }
+        // A record that ends only with its input (ModSecurity error-log transactions) completes here.
+        if outcome == .ignored, let last = parser.finish(into: &call) { outcome = last }
         #expect(outcome == .call, "\(format.rawValue) example did not parse: \(descriptor.example)")
         #expect(call.method.count > 0 || !call.requestIsValid, "\(format.rawValue) example has no method")
     }
@@ -31,7 +33,8 @@ struct FormatCatalogTests {
     @Test func namesAreUniqueAndEveryFormatIsCatalogued() {
         let names = FormatCatalog.all.map(\.format.rawValue)
         #expect(Set(names).count == names.count)
-        #expect(Set(FormatCatalog.all.map(\.format)) == Set(LogFormat.allCases))
+        // `custom` is compiled from the user's format string at run time (FormatSet), not catalogued.
+        #expect(Set(FormatCatalog.all.map(\.format)) == Set(LogFormat.allCases).subtracting([.custom]))
     }
 
     @Test func yieldsAreWhatTheExampleFills() {
