@@ -16,6 +16,11 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         // OpenAPI specs (`--spec`); its external-reference loading is not needed and slows the build.
         .package(url: "https://github.com/mattpolzin/OpenAPIKit.git", from: "6.4.0", traits: []),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         .systemLibrary(
@@ -45,11 +50,36 @@ let package = Package(
             ],
             path: "Sources/APICensusIO"
         ),
+        // librdkafka behind a small Swift wrapper: no C pointer leaves this folder.
+        .target(
+            name: "APICensusKafka",
+            dependencies: ["CRdKafka"],
+            path: "Sources/APICensusKafka"
+        ),
+        // The Kafka consumer service: payloads → aggregation per partition → snapshots → commits.
+        .target(
+            name: "APICensusConsumer",
+            dependencies: [
+                "APICensusCore",
+                "APICensusKafka",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ],
+            path: "Sources/APICensusConsumer"
+        ),
         .executableTarget(
             name: "apicensus",
             dependencies: [
                 "APICensusCore",
                 "APICensusIO",
+                "APICensusKafka",
+                "APICensusConsumer",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "FlyingFox", package: "FlyingFox"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/apicensus"
@@ -64,6 +94,11 @@ let package = Package(
             name: "APICensusIOTests",
             dependencies: ["APICensusIO", "APICensusCore"],
             path: "Tests/APICensusIOTests"
+        ),
+        .testTarget(
+            name: "APICensusKafkaTests",
+            dependencies: ["APICensusKafka", "APICensusConsumer", "APICensusCore"],
+            path: "Tests/APICensusKafkaTests"
         ),
         .testTarget(
             name: "APICensusCLITests",

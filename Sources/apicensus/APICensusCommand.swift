@@ -8,7 +8,7 @@ import Darwin
 #endif
 
 @main
-struct APICensusCommand: ParsableCommand {
+struct APICensusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "apicensus",
         abstract: "Measures an organisation's APIs from the evidence in its access logs.",
@@ -21,14 +21,18 @@ struct APICensusCommand: ParsableCommand {
             3 report written, but some input could not be read completely (see input.errors).
             """,
         version: APICensusVersion.current,
-        subcommands: [BatchCommand.self, GenerateCommand.self, FormatsCommand.self, MergeCommand.self, RulesCommand.self]
+        subcommands: [BatchCommand.self, GenerateCommand.self, FormatsCommand.self, MergeCommand.self, RulesCommand.self, ConsumeCommand.self]
     )
 
     /// Usage errors exit with 2 (argument-parser's default is 64); everything else as it says.
-    static func main() {
+    static func main() async {
         do {
             var command = try parseAsRoot()
-            try command.run()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
         } catch {
             if exitCode(for: error) == .validationFailure {
                 StandardError.print(fullMessage(for: error))

@@ -170,13 +170,6 @@ struct BatchCommand: ParsableCommand {
         let scoring = try ScoringInputs.load(
             specs: (file?.specPaths ?? []).map { ($0, "specs (configuration)") } + specs.map { ($0, "--spec") },
             rules: rules.map { ($0, "--rules") } ?? file?.rulesPath.map { ($0, "rules (configuration)") })
-        var maturityRules = MaturityRules.builtIn
-        if let path = rules ?? file?.rulesPath {
-            do { maturityRules = try MaturityRulesLoader.load(path: path) } catch {
-                StandardError.print("apicensus: \(rules != nil ? "--rules" : "rules (configuration)") \(error)")
-                throw ExitCode(2)
-            }
-        }
         // Fail before the work, not after it, when the report cannot be written. A file report goes to
         // a hidden temporary file renamed at the end, so `-o` never truncates an input (or adds an
         // empty file to a directory being read) before it is read.

@@ -30,6 +30,9 @@ public struct CallAggregator {
     private var contexts: [Int: InputContext] = [:]
     /// The host overrides' bytes, kept for the aggregator's lifetime.
     private var hostOverrides: [String: OwnedBytes] = [:]
+    /// Lines and messages rejected so far, for every input: a stream consumer compares it before and
+    /// after a message (no dictionary lookup per message) to see whether the whole message failed.
+    public private(set) var rejectedLineCount: UInt64 = 0
 
     public init(options: AggregationOptions = AggregationOptions()) {
         self.options = options
@@ -145,6 +148,25 @@ public struct CallAggregator {
         reject(.tooLong, line: .none, at: location)
     }
 
+    /// A whole message rejected before any line of it was parsed (a Kafka tombstone, an empty or
+    /// oversized message): counted as one rejected line of `bytes` bytes, sampled with `note`.
+    public mutating func recordRejectedMessage(_ reason: RejectReason, at location: LineLocation, bytes: Int64, note: String) {
+        state.files[location.input, default: InputFileCounters()].lines += 1
+        state.files[location.input, default: InputFileCounters()].rejected += 1
+        state.files[location.input, default: InputFileCounters()].bytes += bytes
+        state.chunkLines[AggregateState.ChunkKey(input: location.input, chunk: location.chunk), default: 0] += 1
+        rejectedLineCount &+= 1
+        state.rejectedByReason[reason, default: 0] += 1
+        if state.wantsSample(reason, at: location) {
+            state.addSample(RejectedSample(location: location, reason: reason, text: note))
+        }
+    }
+
+    /// The line counts of one input so far.
+    public func counters(input: Int) -> InputFileCounters {
+        state.files[input] ?? InputFileCounters()
+    }
+
     /// The end of an input: a record the parser still holds open (a multi-line record, a transaction
     /// whose messages were being gathered) is counted now, as parsed or rejected, in place of one of
     /// its lines counted as ignored. `location` is where the input ended.
@@ -179,6 +201,7 @@ public struct CallAggregator {
     }
 
     private mutating func reject(_ reason: RejectReason, line: Bytes, at location: LineLocation) {
+        rejectedLineCount &+= 1
         state.rejectedByReason[reason, default: 0] += 1
         if state.wantsSample(reason, at: location) {
             let text = line.count > 0 ? Redactor.redact(line) : "(line of more than \(options.maxLineLength) bytes not shown)"

@@ -149,6 +149,12 @@ public enum RejectReason: String, CaseIterable, Sendable, Comparable {
     case errorLog = "error_log"
     /// No known format matches the line (auto-detection found nothing).
     case unknownFormat = "unknown_format"
+    /// A Kafka message with a null value (a tombstone): no log text at all.
+    case nullMessage = "null_message"
+    /// A Kafka message whose value is empty.
+    case emptyMessage = "empty_message"
+    /// A Kafka message larger than the consumer's limit (`--max-message-bytes`); not read.
+    case oversizedMessage = "oversized_message"
 
     public static func < (a: RejectReason, b: RejectReason) -> Bool { a.rawValue < b.rawValue }
 }

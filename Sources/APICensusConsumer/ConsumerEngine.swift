@@ -1,0 +1,495 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import APICensusCore
+import APICensusKafka
+import Synchronization
+
+/// The consumer: a polling thread that owns the Kafka consumer, a parsing thread that owns the
+/// aggregation, and a bounded queue between them.
+///
+/// Exactness: each assigned partition has an aggregator for the current interval and the offsets
+/// `[first, next)` it covers. At each snapshot the partitions' deltas go into one JSON line with the
+/// cumulative report; the line is written and flushed, and only then are the deltas' end offsets
+/// committed (synchronously). A restart therefore resumes at an offset some written delta ended at,
+/// and `apicensus merge` drops what it replays (`DeltaChain`).
+///
+/// Rebalances: before a partition is given up, the parsing thread takes everything queued before
+/// the revocation, writes a snapshot holding the partition's delta, and commits; only then does the
+/// polling thread let librdkafka hand the partition over. Lost partitions (session timeout) are
+/// written but not committed (another member may own them already).
+public final class ConsumerEngine: @unchecked Sendable {
+    public enum Outcome: Sendable, Equatable {
+        /// `--exit-at-end`: every assigned partition was read to its end.
+        case drained
+        /// Stopped on request (SIGTERM / SIGINT).
+        case stopped
+        /// Could not go on; the message says why.
+        case failed(String)
+    }
+
+    enum WorkItem {
+        case messages(KafkaMessageBatch)
+        case revoke([TopicPartition], lost: Bool, Completion)
+        case finish(Completion)
+    }
+
+    public let settings: ConsumeSettings
+    private let consumer: KafkaConsumer
+    private let output: SnapshotOutput
+    private let log: @Sendable (String) -> Void
+    private let queue: BoundedQueue<WorkItem>
+    let metrics = ConsumerMetrics()
+    private let stopRequested = Atomic<Bool>(false)
+    private let state = Mutex<(outcome: Outcome?, finished: Bool, waiters: [@Sendable (Outcome) -> Void])>((nil, false, []))
+    private let failure = Mutex<String?>(nil)
+    private var threads: [pthread_t] = []
+    /// Snapshots written and messages parsed so far (tests wait on them; the shutdown log shows them).
+    public let snapshotsWritten = Atomic<Int>(0)
+    public let messagesRead = Atomic<Int>(0)
+
+    public init(settings: ConsumeSettings, output: SnapshotOutput, log: @escaping @Sendable (String) -> Void) throws {
+        self.settings = settings
+        self.output = output
+        self.log = log
+        queue = BoundedQueue(maxWeight: settings.maxQueuedBytes)
+        let logLine = log
+        consumer = try KafkaConsumer(properties: settings.properties, topics: settings.topics.map(\.name)) { record in
+            // librdkafka's warnings and errors; its info and debug lines only with `debug` set.
+            guard record.level <= 4 || settings.properties["debug"] != nil else { return }
+            let level = record.level <= 3 ? "error" : (record.level == 4 ? "warning" : "debug")
+            // Connection failures are retried by librdkafka (with backoff): say so.
+            let retry = record.facility == "FAIL" || record.message.contains("brokers are down") ? " (retrying)" : ""
+            logLine("apicensus: kafka \(level): \(record.facility): \(record.message)\(retry)")
+        }
+    }
+
+    /// Starts the polling and parsing threads.
+    public func start() {
+        threads.append(startThread(name: "apicensus-parse") { [self] in parseLoop() })
+        threads.append(startThread(name: "apicensus-poll") { [self] in pollLoop() })
+    }
+
+    /// Stops fetching; what was fetched is parsed, the final snapshot written and committed, and the
+    /// consumer leaves its group. Returns at once; `wait` or `onFinished` tell when it is done.
+    public func requestStop() {
+        stopRequested.store(true, ordering: .releasing)
+    }
+
+    public var isStopping: Bool { stopRequested.load(ordering: .acquiring) }
+
+    /// Blocks until the engine has stopped.
+    public func wait() -> Outcome {
+        let done = Completion()
+        let result = Mutex<Outcome?>(nil)
+        onFinished { outcome in
+            result.withLock { $0 = outcome }
+            done.signal()
+        }
+        done.wait()
+        for t in threads { pthread_join(t, nil) }
+        threads.removeAll()
+        return result.withLock { $0! }
+    }
+
+    /// The outcome once the engine has stopped, nil before.
+    public var finishedOutcome: Outcome? {
+        state.withLock { $0.finished ? $0.outcome : nil }
+    }
+
+    /// Calls `body` once the engine has stopped (at once if it already has).
+    public func onFinished(_ body: @escaping @Sendable (Outcome) -> Void) {
+        let finished: Outcome? = state.withLock { s in
+            if s.finished { return s.outcome }
+            s.waiters.append(body)
+            return nil
+        }
+        if let finished { body(finished) }
+    }
+
+    private func finish(_ outcome: Outcome) {
+        let waiters = state.withLock { s -> [@Sendable (Outcome) -> Void] in
+            s.outcome = outcome
+            s.finished = true
+            defer { s.waiters.removeAll() }
+            return s.waiters
+        }
+        for w in waiters { w(outcome) }
+    }
+
+    private func fail(_ message: String) {
+        failure.withLock { if $0 == nil { $0 = message } }
+        log("apicensus: \(message)")
+        requestStop()
+    }
+
+    // MARK: - Polling thread
+
+    private func pollLoop() {
+        do {
+            try consumer.subscribe()
+            log("apicensus: consuming \(consumer.topics.joined(separator: ", ")) as group \(settings.properties["group.id"] ?? "?") from \(settings.properties["bootstrap.servers"] ?? "?") (librdkafka \(KafkaConsumer.libraryVersion))")
+        } catch {
+            fail("cannot subscribe to \(consumer.topics.joined(separator: ", ")): \(error)")
+        }
+        var assigned = Set<TopicPartition>()
+        var atEnd = Set<TopicPartition>()
+        var drained = false
+        var errorLog = RepeatedMessageLog()
+        var unknownTopicSince: [String: UInt64] = [:]
+        while !stopRequested.load(ordering: .acquiring) {
+            let result = consumer.pollBatch(maxMessages: 10_000, maxBytes: 4 << 20, timeoutMilliseconds: 100)
+            if let batch = result.messages {
+                for p in batch.partitions where p.topicIndex >= 0 {
+                    atEnd.remove(TopicPartition(topic: consumer.topics[p.topicIndex], partition: p.partition))
+                }
+                queue.push(.messages(batch), weight: batch.payloadBytes)
+            }
+            for end in result.endsOfPartition { atEnd.insert(end.topicPartition) }
+            for (error, partition, offset) in result.errors {
+                let place = partition.map { " (\($0.topic) partition \($0.partition)\(offset.map { " offset \($0)" } ?? ""))" } ?? ""
+                if error.isUnknownTopic, let topic = partition?.topic {
+                    if unknownTopicSince[topic] == nil { unknownTopicSince[topic] = monotonicNanos() }
+                }
+                if errorLog.shouldLog("\(error.name)\(place)") {
+                    log("apicensus: kafka error\(place): \(error)\(errorLog.suffix)")
+                }
+            }
+            if let fatal = consumer.fatalError() {
+                fail("Kafka client stopped on a fatal error: \(fatal)")
+                break
+            }
+            if let rebalance = result.rebalance {
+                handle(rebalance, assigned: &assigned, atEnd: &atEnd)
+            }
+            if settings.exitAtEnd {
+                // A topic that does not exist has nothing to drain: say so instead of waiting forever.
+                for (topic, since) in unknownTopicSince where !assigned.contains(where: { $0.topic == topic }) {
+                    if monotonicNanos() - since > 10_000_000_000 {
+                        fail("topic \(topic) does not exist (or this consumer may not read it); nothing to drain")
+                    }
+                }
+                if !assigned.isEmpty, assigned.isSubset(of: atEnd) {
+                    drained = true
+                    log("apicensus: reached the end of \(assigned.count) partition(s); writing the final snapshot")
+                    break
+                }
+            }
+        }
+        if !drained, failure.withLock({ $0 }) == nil {
+            log("apicensus: stopping: fetching stopped; writing the final snapshot")
+        }
+        // Everything queued is parsed; the final snapshot is written and committed.
+        let done = Completion()
+        queue.push(.finish(done))
+        done.wait()
+        consumer.close()
+        let failed = failure.withLock { $0 }
+        let outcome: Outcome = failed.map { .failed($0) } ?? (drained ? .drained : .stopped)
+        finish(outcome)
+    }
+
+    private func handle(_ rebalance: KafkaRebalance, assigned: inout Set<TopicPartition>, atEnd: inout Set<TopicPartition>) {
+        let names = rebalance.partitions.sorted().map(\.description).joined(separator: ", ")
+        switch rebalance.kind {
+        case .assign:
+            log("apicensus: assigned \(rebalance.partitions.count) partition(s)\(rebalance.incremental ? "" : " (eager protocol)"): \(names)")
+            consumer.completeRebalance(rebalance)
+            if !rebalance.incremental { assigned.removeAll() }
+            assigned.formUnion(rebalance.partitions)
+            for p in rebalance.partitions { atEnd.remove(p) }
+        case .revoke(let lost):
+            log("apicensus: \(lost ? "lost" : "revoking") \(rebalance.partitions.count) partition(s): \(names)\(lost ? " (not committed: another member may own them)" : "")")
+            // The parsing thread takes everything queued before this point, writes the snapshot
+            // holding these partitions' deltas and commits; only then are they given up.
+            let done = Completion()
+            queue.push(.revoke(rebalance.partitions, lost: lost, done))
+            done.wait()
+            consumer.completeRebalance(rebalance)
+            if rebalance.incremental {
+                assigned.subtract(rebalance.partitions)
+            } else {
+                assigned.removeAll()
+            }
+            atEnd.subtract(rebalance.partitions)
+        }
+        metrics.assignedPartitions.record(assigned.count)
+    }
+
+    // MARK: - Parsing thread
+
+    private func parseLoop() {
+        var work = PartitionWork(settings: settings, log: log)
+        var clock = SnapshotClock(settings: settings, now: wallClockMillis(), monotonic: monotonicNanos())
+        var nextMetrics = monotonicNanos() + 1_000_000_000
+        while true {
+            let item = queue.pop(deadline: min(clock.nextSnapshot, nextMetrics))
+            switch item {
+            case .messages(let batch)?:
+                work.read(batch, topics: consumer.topics, metrics: metrics)
+                messagesRead.add(batch.count, ordering: .relaxed)
+            case .revoke(let partitions, let lost, let done)?:
+                let keys = Set(partitions.map { PartitionKey(topic: $0.topic, partition: $0.partition) })
+                if work.hasPendingMessages(in: keys) {
+                    writeSnapshot(&work, &clock, final: false, notCommitted: lost ? keys : [])
+                }
+                work.remove(keys)
+                done.signal()
+            case .finish(let done)?:
+                writeSnapshot(&work, &clock, final: true, notCommitted: [])
+                done.signal()
+                return
+            case nil:
+                break
+            }
+            let now = monotonicNanos()
+            if now >= clock.nextSnapshot {
+                writeSnapshot(&work, &clock, final: false, notCommitted: [])
+            }
+            if now >= nextMetrics {
+                work.recordLag(consumer: consumer, metrics: metrics)
+                nextMetrics = now + 1_000_000_000
+            }
+        }
+    }
+
+    private var outputBroken = false
+    private var sequence: UInt64 = 0
+    private var cumulative = StreamAggregate()
+
+    /// Writes one snapshot line, then commits the offsets it carries (parsing thread only).
+    private func writeSnapshot(_ work: inout PartitionWork, _ clock: inout SnapshotClock, final: Bool, notCommitted: Set<PartitionKey>) {
+        guard !outputBroken else { return }
+        let nowMillis = wallClockMillis()
+        let deltas = work.takeDeltas()
+        for d in deltas { cumulative.absorb(d) }
+        sequence += 1
+        let window = clock.window(at: nowMillis, final: final)
+        let meta = SnapshotMeta(sequence: sequence, instance: settings.instance, windowKind: window.kind,
+                                windowStartMillis: window.start, windowEndMillis: window.end, isFinal: final)
+        let line = SnapshotBuilder.snapshotLine(cumulative: cumulative, deltas: deltas, meta: meta, options: settings.report)
+        do {
+            try output.write(line)
+        } catch {
+            outputBroken = true
+            fail("\(error); stopping without committing (a restart resumes from the last committed snapshot)")
+            return
+        }
+        snapshotsWritten.add(1, ordering: .relaxed)
+        metrics.snapshots.increment()
+        metrics.lastSnapshot.record(Double(nowMillis) / 1000)
+        if window.closesWindow { cumulative = StreamAggregate() }
+        clock.scheduleNext(after: monotonicNanos(), wallMillis: wallClockMillis())
+
+        let offsets = deltas.filter { !notCommitted.contains($0.key) }.map {
+            TopicPartitionOffset(TopicPartition(topic: $0.key.topic, partition: $0.key.partition), offset: $0.range.end)
+        }
+        var committed = "nothing to commit"
+        if !offsets.isEmpty {
+            do {
+                try consumer.commit(offsets)
+                committed = "committed \(offsets.map(\.description).joined(separator: ", "))"
+                metrics.lastCommit.record(Double(wallClockMillis()) / 1000)
+            } catch {
+                metrics.commitFailures.increment()
+                committed = "COMMIT FAILED (\(error)); the next snapshot's commit covers these offsets, and a restart before it replays them (merge removes the replay)"
+            }
+        }
+        // Snapshots without news are in the output, not in the log.
+        guard final || !deltas.isEmpty else { return }
+        let messages = deltas.reduce(Int64(0)) { $0 + $1.range.count }
+        let rejected = deltas.reduce(UInt64(0)) { $0 + $1.state.rejectedByReason.values.reduce(0, +) }
+        log("apicensus: snapshot \(sequence)\(final ? " (final)" : ""): \(deltas.count) partition delta(s) over \(messages) offset(s)"
+            + (rejected > 0 ? ", \(rejected) line(s) rejected (see input.rejected_by_reason)" : "") + "; \(committed)")
+    }
+}
+
+/// The parsing thread's per-partition aggregation for the current interval.
+struct PartitionWork {
+    struct Partition {
+        let key: PartitionKey
+        /// (topic index, partition) packed, as `index` keys it.
+        let code: Int64
+        var aggregator: CallAggregator
+        /// Offsets of the current interval: `start ..< end`. `start` is the first message's offset
+        /// for a partition's first interval, the previous interval's end afterwards.
+        var start: Int64 = 0
+        var end: Int64 = 0
+        var hasMessages = false
+        var everRead = false
+        /// Metrics not yet reported (reported once per batch).
+        var pendingMessages = 0
+        var pendingBytes = 0
+        var reportedParsed: UInt64 = 0
+        var reportedRejected: UInt64 = 0
+    }
+
+    let settings: ConsumeSettings
+    private var reader: MessageReader
+    private var partitions: [Partition] = []
+    /// (topic index, partition) → index in `partitions`.
+    private var index: [Int64: Int] = [:]
+
+    init(settings: ConsumeSettings, log: @escaping @Sendable (String) -> Void) {
+        self.settings = settings
+        reader = MessageReader(topics: settings.topics, maxMessageBytes: settings.maxMessageBytes, log: log)
+    }
+
+    private mutating func slot(topicIndex: Int, partition: Int32, topics: [String]) -> Int {
+        let code = Int64(topicIndex) << 32 | Int64(UInt32(bitPattern: partition))
+        if let i = index[code] { return i }
+        let name = topicIndex >= 0 && topicIndex < topics.count ? topics[topicIndex] : "?"
+        partitions.append(Partition(key: PartitionKey(topic: name, partition: partition), code: code,
+                                    aggregator: CallAggregator(options: settings.aggregation)))
+        index[code] = partitions.count - 1
+        return partitions.count - 1
+    }
+
+    mutating func read(_ batch: KafkaMessageBatch, topics: [String], metrics: ConsumerMetrics) {
+        var lastCode = Int64.min
+        var current = 0
+        var touched: [Int] = []
+        batch.forEach { message in
+            let code = Int64(message.topicIndex) << 32 | Int64(UInt32(bitPattern: message.partition))
+            if code != lastCode {
+                current = slot(topicIndex: message.topicIndex, partition: message.partition, topics: topics)
+                lastCode = code
+                if !touched.contains(current) { touched.append(current) }
+            }
+            if !partitions[current].everRead {
+                partitions[current].start = message.offset
+                partitions[current].everRead = true
+            }
+            reader.read(message, partition: partitions[current].key, into: &partitions[current].aggregator)
+            partitions[current].end = message.offset + 1
+            partitions[current].hasMessages = true
+            partitions[current].pendingMessages += 1
+            partitions[current].pendingBytes += message.payload?.count ?? 0
+        }
+        for i in touched {
+            let p = partitions[i]
+            metrics.recordBatch(topic: p.key.topic, partition: p.key.partition, messages: p.pendingMessages, bytes: p.pendingBytes)
+            let counters = p.aggregator.counters(input: 0)
+            metrics.recordLines(topic: p.key.topic, parsed: counters.parsed - p.reportedParsed, rejected: counters.rejected - p.reportedRejected)
+            partitions[i].reportedParsed = counters.parsed
+            partitions[i].reportedRejected = counters.rejected
+            partitions[i].pendingMessages = 0
+            partitions[i].pendingBytes = 0
+        }
+    }
+
+    func hasPendingMessages(in keys: Set<PartitionKey>) -> Bool {
+        partitions.contains { keys.contains($0.key) && $0.hasMessages }
+    }
+
+    /// The deltas of the interval that ends now. Each partition's next interval starts where this
+    /// one ended, even when its next message's offset is higher (transaction markers and compaction
+    /// leave offsets without messages): consecutive deltas of one consumer always chain.
+    mutating func takeDeltas() -> [PartitionDelta] {
+        var deltas: [PartitionDelta] = []
+        for i in partitions.indices where partitions[i].hasMessages {
+            deltas.append(PartitionDelta(key: partitions[i].key, range: OffsetRange(start: partitions[i].start, end: partitions[i].end),
+                                         state: partitions[i].aggregator.snapshot()))
+            partitions[i].aggregator = CallAggregator(options: settings.aggregation)
+            partitions[i].reportedParsed = 0
+            partitions[i].reportedRejected = 0
+            partitions[i].start = partitions[i].end
+            partitions[i].hasMessages = false
+        }
+        return deltas
+    }
+
+    /// Forgets revoked partitions (their deltas were written).
+    mutating func remove(_ keys: Set<PartitionKey>) {
+        partitions.removeAll { keys.contains($0.key) }
+        index.removeAll()
+        for (i, p) in partitions.enumerated() { index[p.code] = i }
+    }
+
+    func recordLag(consumer: KafkaConsumer, metrics: ConsumerMetrics) {
+        for p in partitions where p.everRead {
+            let tp = TopicPartition(topic: p.key.topic, partition: p.key.partition)
+            if let marks = consumer.cachedWatermarks(tp) {
+                metrics.recordLag(topic: p.key.topic, partition: p.key.partition, lag: max(0, marks.high - p.end))
+            }
+        }
+    }
+}
+
+/// When snapshots are due and which window each one reports.
+struct SnapshotClock {
+    let intervalNanos: UInt64
+    let window: SnapshotWindow
+    /// Monotonic time of the next interval snapshot (or window end, whichever is first).
+    private(set) var nextSnapshot: UInt64
+    private var windowStart: Int64
+    private var windowEnd: Int64
+
+    init(settings: ConsumeSettings, now: Int64, monotonic: UInt64) {
+        intervalNanos = UInt64(max(settings.snapshotIntervalMillis, 1)) * 1_000_000
+        window = settings.window
+        switch settings.window {
+        case .cumulative:
+            windowStart = now
+            windowEnd = Int64.max
+        case .tumbling(let length):
+            windowStart = now - now % length
+            windowEnd = windowStart + length
+        }
+        nextSnapshot = 0
+        nextSnapshot = next(after: monotonic, wallMillis: now)
+    }
+
+    private func next(after monotonic: UInt64, wallMillis: Int64) -> UInt64 {
+        var next = monotonic + intervalNanos
+        if windowEnd != Int64.max {
+            let untilEnd = UInt64(max(0, windowEnd - wallMillis)) * 1_000_000
+            next = min(next, monotonic + untilEnd)
+        }
+        return next
+    }
+
+    mutating func scheduleNext(after monotonic: UInt64, wallMillis: Int64) {
+        nextSnapshot = next(after: monotonic, wallMillis: wallMillis)
+    }
+
+    /// The window the snapshot written now reports. A snapshot at or after the window's end closes
+    /// it: it reports the whole window and the next one starts empty.
+    mutating func window(at now: Int64, final: Bool) -> (kind: SnapshotMeta.WindowKind, start: Int64, end: Int64, closesWindow: Bool) {
+        switch window {
+        case .cumulative:
+            return (.cumulative, windowStart, now, false)
+        case .tumbling(let length):
+            if now >= windowEnd {
+                let closed = (SnapshotMeta.WindowKind.tumbling, windowStart, windowEnd, true)
+                // Skip whole windows with no snapshot (a long pause): the next starts at the window holding now.
+                windowStart = now - now % length
+                windowEnd = windowStart + length
+                if windowStart < closed.2 { windowStart = closed.2; windowEnd = windowStart + length }
+                return closed
+            }
+            return (.tumbling, windowStart, now, false)
+        }
+    }
+}
+
+/// Logs a repeated error once, then at most once a minute with how often it repeated.
+struct RepeatedMessageLog {
+    private var last: [String: (time: UInt64, suppressed: Int)] = [:]
+    private(set) var suffix = ""
+
+    mutating func shouldLog(_ key: String) -> Bool {
+        let now = monotonicNanos()
+        if let entry = last[key], now - entry.time < 60_000_000_000 {
+            last[key]!.suppressed += 1
+            return false
+        }
+        let suppressed = last[key]?.suppressed ?? 0
+        suffix = suppressed > 0 ? " (\(suppressed) more like it in the last minute)" : ""
+        if last.count > 1000 { last.removeAll() }
+        last[key] = (now, 0)
+        return true
+    }
+}

@@ -1,0 +1,62 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import ServiceLifecycle
+import Synchronization
+
+/// The consumer as a swift-service-lifecycle service: `run` starts the engine's threads and waits
+/// (without blocking the cooperative pool) until they stop; a graceful shutdown (SIGTERM, SIGINT)
+/// asks the engine to stop fetching, write its final snapshot, commit and leave the group. If that
+/// takes longer than the shutdown timeout the process exits anyway — the final snapshot is written
+/// before the commit, so what can be lost is only the commit, and a restart replays what `merge`
+/// removes.
+public final class ConsumerService: Service, @unchecked Sendable {
+    public let engine: ConsumerEngine
+    private let log: @Sendable (String) -> Void
+    /// Called when the shutdown deadline passes (default: log and exit the process).
+    private let onDeadline: @Sendable () -> Void
+
+    public init(engine: ConsumerEngine, log: @escaping @Sendable (String) -> Void,
+                onDeadline: (@Sendable () -> Void)? = nil) {
+        self.engine = engine
+        self.log = log
+        let timeout = engine.settings.shutdownTimeoutMillis
+        self.onDeadline = onDeadline ?? { [engine] in
+            log("apicensus: shutdown did not finish within \(timeout) ms; exiting (\(engine.snapshotsWritten.load(ordering: .relaxed)) snapshot(s) written)")
+            _exit(1)
+        }
+    }
+
+    public func run() async throws {
+        engine.start()
+        let outcome = await withGracefulShutdownHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<ConsumerEngine.Outcome, Never>) in
+                engine.onFinished { continuation.resume(returning: $0) }
+            }
+        } onGracefulShutdown: { [engine, log, onDeadline] in
+            guard !engine.isStopping else { return }
+            log("apicensus: shutdown requested: stopping fetching, writing the final snapshot, committing")
+            engine.requestStop()
+            let deadline = engine.settings.shutdownTimeoutMillis
+            // The watchdog is a plain thread: it must fire even if something blocks elsewhere.
+            _ = startThread(name: "apicensus-stop") {
+                var waited: Int64 = 0
+                while waited < deadline {
+                    usleep(50_000)
+                    waited += 50
+                    if engine.finishedOutcome != nil { return }
+                }
+                onDeadline()
+            }
+        }
+        if case .failed(let message) = outcome { throw ConsumerFailure(message: message) }
+    }
+}
+
+/// The consumer stopped because it could not go on.
+public struct ConsumerFailure: Error, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
+}

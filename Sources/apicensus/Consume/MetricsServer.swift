@@ -1,0 +1,35 @@
+import APICensusConsumer
+import FlyingFox
+import Foundation
+import Prometheus
+import ServiceLifecycle
+
+/// `--metrics-port`: Prometheus text on `/metrics`, liveness on `/healthz`, served by FlyingFox on
+/// every interface (a Kubernetes probe or a Prometheus scrape comes from outside the pod).
+struct MetricsServer: Service {
+    let port: UInt16
+    let registry: PrometheusCollectorRegistry
+    let engine: ConsumerEngine
+    let log: @Sendable (String) -> Void
+
+    func run() async throws {
+        let server = HTTPServer(port: port, logger: .disabled)
+        await server.appendRoute("GET /metrics") { [registry] _ in
+            HTTPResponse(statusCode: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                         body: Data(registry.emitToBuffer()))
+        }
+        await server.appendRoute("GET /healthz") { [engine] _ in
+            // Healthy while the consumer runs (or is shutting down cleanly); a failed consumer is not.
+            if case .failed(let message)? = engine.finishedOutcome {
+                return HTTPResponse(statusCode: .serviceUnavailable, body: Data("failed: \(message)\n".utf8))
+            }
+            return HTTPResponse(statusCode: .ok, body: Data("ok\n".utf8))
+        }
+        log("apicensus: metrics on http://0.0.0.0:\(port)/metrics, health on /healthz")
+        // Cancelling `run` closes the listener and every connection at once.
+        do {
+            try await cancelWhenGracefulShutdown { try await server.run() }
+        } catch is CancellationError {
+        }
+    }
+}
