@@ -108,7 +108,8 @@ struct BatchCommand: ParsableCommand {
         if let format, LogFormat(rawValue: format) == nil, format != Self.perLineFormatName {
             throw ValidationError("unknown --format '\(format)'; use one of: \(LogFormat.allCases.map(\.rawValue).joined(separator: ", ")), \(Self.perLineFormatName)")
         }
-        if format == LogFormat.custom.rawValue, logFormat == nil {
+        // Sources of the configuration may bring their own log_format: checked once it is read.
+        if format == LogFormat.custom.rawValue, logFormat == nil, config == nil {
             throw ValidationError("--format custom needs --log-format 'nginx:…' or --log-format 'apache:…'")
         }
         if let logFormat {
@@ -153,6 +154,11 @@ struct BatchCommand: ParsableCommand {
         for p in paths where !inputPaths.contains(p) { inputPaths.append(p) }
         if inputPaths.isEmpty {
             StandardError.print("apicensus: no input: the configuration names no sources; give log PATHs or --source ROLE=PATH")
+            throw ExitCode(2)
+        }
+        if format == LogFormat.custom.rawValue, logFormat == nil,
+           inputPaths.contains(where: { path in sourceOptions[path]?.customFormat == nil }) {
+            StandardError.print("apicensus: --format custom needs --log-format 'nginx:…' or 'apache:…' (or log_format for every source in --config)")
             throw ExitCode(2)
         }
         var config = BatchConfiguration(paths: inputPaths, format: format.flatMap(LogFormat.init(rawValue:)),

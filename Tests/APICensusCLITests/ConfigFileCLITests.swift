@@ -44,6 +44,17 @@ import Testing
         #expect(reindex["mediation_reason"] as? String == "not_seen_by_gateway_or_waf")
     }
 
+    /// `--format custom` takes each source's own log_format when the configuration gives every input one.
+    @Test func forcedCustomFormatWithTheConfigurationsFormats() throws {
+        let forced = try CLI.run(["batch", "--format", "custom", "--config", Self.config])
+        #expect(forced.status == 0, "\(forced.stderr)")
+        #expect((forced.json["input"] as? [String: Any])?["parsed"] as? Int == 54)
+        #expect(files(forced).map { $0["format_confidence"] as? Double } == [1, 1])
+        // A plain path has no format of its own: --log-format is needed.
+        let plain = try CLI.run(["batch", "--format", "custom", "--config", Self.config, Self.fixtures.appendingPathComponent("gateway.log").path + "x"])
+        #expect(plain.status == 2 && plain.stderr.contains("--format custom needs --log-format"), "\(plain.stderr)")
+    }
+
     /// `consume --config` reads the same file: its kafka section, with the sources section noted as
     /// batch's, and the topic's custom format compiled (its unknown variable named).
     @Test func consumeReadsTheSameFile() throws {

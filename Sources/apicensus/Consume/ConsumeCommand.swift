@@ -23,6 +23,12 @@ struct ConsumeCommand: AsyncParsableCommand {
             message allowed) or shipper JSON envelopes (Filebeat, Fluent Bit, Vector, Logstash: the \
             `message` / `log` field is unwrapped). The format is detected per topic (or --format).
 
+            --config FILE is the file batch reads (Schemas/config.schema.json): its kafka section \
+            (brokers, group, properties, topics with their format, log_format, role and host) and, as \
+            for batch, networks, gateway_evidence, api_keys, routes, specs and rules. A topic's role \
+            (default: its format's) counts as a source's role does in batch: what a gateway or waf \
+            topic carries is mediated. The sources section is batch's and is ignored (noted on stderr).
+
             Every --snapshot-interval it writes one JSON line on stdout (Schemas/snapshot.schema.json): \
             the report's sections, the offset ranges each partition added, and their mergeable state. \
             Offsets are committed only after that line is written and flushed, so a restart resumes \
