@@ -109,15 +109,27 @@ struct MockClusterConsumerTests {
         #expect(a.wait() == .stopped)
 
         // The revocation snapshot of A is not final, and B read the moved partitions from where A's
-        // commit left them: no message twice, none missing.
+        // commit left them: no message twice, none missing. A commit refused during the rebalance
+        // (the group coordinator may answer REBALANCE_IN_PROGRESS while members rejoin) is logged, and
+        // then B replays those partitions from the older commit; so does a member that missed its
+        // session timeout on a loaded machine (its partitions are "lost", not committed). Both are
+        // at-least-once, and the merge below must still count every message once.
+        let logs = "A: \(logsA.all.joined(separator: "\n"))\nB: \(logsB.all.joined(separator: "\n"))"
+        let revocationCommitFailed = logsA.contains("COMMIT FAILED") || logsA.contains("apicensus: lost")
         let snapshotsA = try outputA.all.map(KafkaTestSupport.decode)
         #expect(snapshotsA.first?.isFinal == false)
         #expect(b.messagesRead.load(ordering: .relaxed) > 0)
-        #expect(a.messagesRead.load(ordering: .relaxed) + b.messagesRead.load(ordering: .relaxed) == 800)
+        let readTotal = a.messagesRead.load(ordering: .relaxed) + b.messagesRead.load(ordering: .relaxed)
+        if revocationCommitFailed {
+            #expect(readTotal >= 800, "\(logs)")
+        } else {
+            #expect(readTotal == 800, "\(logs)")
+        }
         let merged = try KafkaTestSupport.merge([outputA.all, outputB.all])
         #expect(merged.chains.count == 4)
         for (key, chain) in merged.chains {
-            #expect(chain.gaps.isEmpty && chain.replaced.isEmpty, "\(key): \(chain.covered) gaps \(chain.gaps)")
+            #expect(chain.gaps.isEmpty, "\(key): \(chain.covered) gaps \(chain.gaps)\n\(logs)")
+            #expect(revocationCommitFailed || chain.replaced.isEmpty, "\(key): replayed \(chain.replaced)\n\(logs)")
             #expect(chain.covered.count == 1 && chain.covered[0].start == 0 && chain.covered[0].end == 200)
         }
         #expect(merged.state.files.values.reduce(0) { $0 + $1.parsed } == 800)
