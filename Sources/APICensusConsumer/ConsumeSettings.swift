@@ -16,12 +16,35 @@ public struct TopicSettings: Sendable, Equatable {
     public var format: LogFormat?
     public var fieldMap: FieldMap
     public var envelope: Envelope
+    /// The user's own format (`--log-format`, a topic's `log_format`): detected with the catalogued
+    /// formats (and preferred when it reads a message as well), or forced with format `custom`.
+    public var customFormat: CustomFormat?
+    /// The role of the topic's records (gateway, waf, lb, service, egress); nil: the format's role.
+    /// A gateway or WAF topic makes the endpoints it sees mediated, as a gateway source does in batch.
+    public var role: SourceRole?
+    /// The host every call of the topic is filed under (it replaces a host the log names).
+    public var host: String?
 
-    public init(name: String, format: LogFormat? = nil, fieldMap: FieldMap = .default, envelope: Envelope = .auto) {
+    public init(name: String, format: LogFormat? = nil, fieldMap: FieldMap = .default, envelope: Envelope = .auto,
+                customFormat: CustomFormat? = nil, role: SourceRole? = nil, host: String? = nil) {
         self.name = name
         self.format = format
         self.fieldMap = fieldMap
         self.envelope = envelope
+        self.customFormat = customFormat
+        self.role = role
+        self.host = host
+    }
+
+    /// The formats the topic is read with: the catalog, and its custom format if it has one.
+    public var formats: FormatSet { FormatSet(fieldMap: fieldMap, custom: customFormat) }
+
+    /// What the aggregation is told about the topic's records once `plan` reads them: the role
+    /// (the topic's, else the format's), what the format logs, and the host override.
+    public func inputContext(for plan: FormatPlan?, formats: FormatSet) -> InputContext {
+        let descriptor = plan.flatMap { formats.descriptor(for: $0.format) }
+        return InputContext(role: role ?? descriptor?.defaultRole ?? InputContext.unspecified.role,
+                            yields: CallFieldSet(descriptor?.yields ?? []), hostOverride: host)
     }
 }
 

@@ -43,7 +43,7 @@ struct BatchCommand: ParsableCommand {
         discussion: "Plain PATHs take their format's default role (an ALB log a load balancer's, a Kong log a gateway's). Roles decide mediation: an endpoint seen through a gateway or WAF source is mediated."))
     var source: [String] = []
 
-    @Option(name: .long, help: "A YAML configuration file (Schemas/config.schema.json): sources, networks, gateway-evidence headers, API-key names, route patterns.")
+    @Option(name: .long, help: "A YAML configuration file (Schemas/config.schema.json): sources (with role, format, log_format, host), networks, gateway-evidence headers, API-key names, route patterns, specs, rules. Its kafka section is checked, and read by consume.")
     var config: String?
 
     @Option(name: .long, help: "Force a format: \(LogFormat.allCases.map(\.rawValue).joined(separator: ", ")); or mixed (every line by whichever format accepts it).")
@@ -108,7 +108,8 @@ struct BatchCommand: ParsableCommand {
         if let format, LogFormat(rawValue: format) == nil, format != Self.perLineFormatName {
             throw ValidationError("unknown --format '\(format)'; use one of: \(LogFormat.allCases.map(\.rawValue).joined(separator: ", ")), \(Self.perLineFormatName)")
         }
-        if format == LogFormat.custom.rawValue, logFormat == nil {
+        // Sources of the configuration may bring their own log_format: checked once it is read.
+        if format == LogFormat.custom.rawValue, logFormat == nil, config == nil {
             throw ValidationError("--format custom needs --log-format 'nginx:…' or --log-format 'apache:…'")
         }
         if let logFormat {
@@ -126,12 +127,16 @@ struct BatchCommand: ParsableCommand {
     /// The configuration file, when one is named; a bad one stops the run with its file, line and key.
     func loadConfiguration() throws -> ConfigFile? {
         guard let path = self.config else { return nil }
+        let file: ConfigFile
         do {
-            return try ConfigFile.load(path: path)
+            file = try ConfigFile.load(path: path)
         } catch {
             StandardError.print("apicensus: invalid configuration: \(error)")
             throw ExitCode(2)
         }
+        // The kafka section is checked but read by consume only: its warnings are consume's.
+        for warning in file.warnings where warning.section != "kafka" { StandardError.print("apicensus: \(warning)") }
+        return file
     }
 
     func run() throws {
@@ -149,6 +154,11 @@ struct BatchCommand: ParsableCommand {
         for p in paths where !inputPaths.contains(p) { inputPaths.append(p) }
         if inputPaths.isEmpty {
             StandardError.print("apicensus: no input: the configuration names no sources; give log PATHs or --source ROLE=PATH")
+            throw ExitCode(2)
+        }
+        if format == LogFormat.custom.rawValue, logFormat == nil,
+           inputPaths.contains(where: { path in sourceOptions[path]?.customFormat == nil }) {
+            StandardError.print("apicensus: --format custom needs --log-format 'nginx:…' or 'apache:…' (or log_format for every source in --config)")
             throw ExitCode(2)
         }
         var config = BatchConfiguration(paths: inputPaths, format: format.flatMap(LogFormat.init(rawValue:)),

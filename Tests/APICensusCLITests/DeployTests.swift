@@ -84,20 +84,37 @@ import Testing
         }
     }
 
-    /// The consumer's configuration file (in the ConfigMap and for systemd) uses only keys
-    /// `apicensus consume --config` reads, and takes secrets from env:/file: values.
-    @Test func consumerConfigurationFilesAreWellFormed() throws {
+    /// The configuration file (in the ConfigMap, and for systemd where both services read it) follows
+    /// Schemas/config.schema.json, is accepted by `batch --config` (the loader `consume --config`
+    /// shares; ConsumeCLITests runs consume on the systemd file), and takes secrets from env:/file:.
+    @Test func configurationFilesAreWellFormed() throws {
         let configMap = try Self.manifests().first { $0["kind"] as? String == "ConfigMap" }!
         let embedded = (configMap["data"] as! [String: Any])["apicensus.yaml"] as! String
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("apicensus-config-\(UUID().uuidString).yaml")
-        defer { try? FileManager.default.removeItem(at: file) }
+        let empty = FileManager.default.temporaryDirectory.appendingPathComponent("apicensus-empty-\(UUID().uuidString).log")
+        defer { try? FileManager.default.removeItem(at: file); try? FileManager.default.removeItem(at: empty) }
         try Data(embedded.utf8).write(to: file)
+        try Data().write(to: empty)
+        let schema = Self.deploy.deletingLastPathComponent().appendingPathComponent("Schemas/config.schema.json").path
+        let validate = """
+            import json, sys, yaml, jsonschema
+            schema = json.load(open(sys.argv[1]))
+            errors = list(jsonschema.Draft202012Validator(schema).iter_errors(yaml.safe_load(open(sys.argv[2]))))
+            for e in errors: print("/".join(map(str, e.absolute_path)), e.message)
+            sys.exit(1 if errors else 0)
+            """
         for source in [file, Self.deploy.appendingPathComponent("systemd/apicensus.yaml")] {
+            let name = source.lastPathComponent
+            let checked = try Self.run("python3", ["-c", validate, schema, source.path])
+            #expect(checked.status == 0, "\(name) does not follow Schemas/config.schema.json: \(String(decoding: checked.stdout, as: UTF8.self)) \(checked.stderr)")
+            let batch = try CLI.run(["batch", "--no-progress", "--config", source.path, empty.path])
+            #expect(batch.status == 0, "batch --config \(name): \(batch.stderr)")
             let config = try Self.yamlDocuments(source).first as! [String: Any]
             let kafka = config["kafka"] as! [String: Any]
-            #expect(Set(kafka.keys).isSubset(of: ["brokers", "group", "from", "properties", "topics"]), "\(kafka.keys)")
             let topics = kafka["topics"] as! [[String: Any]]
             #expect(topics.allSatisfy { $0["name"] is String })
+            // The gateway's topic says so: what it sees is mediated.
+            #expect(topics.contains { $0["role"] as? String == "gateway" }, "\(name)")
             let properties = kafka["properties"] as? [String: Any] ?? [:]
             for (name, value) in properties where name.contains("password") || name.contains("secret") {
                 let text = "\(value)"
@@ -105,6 +122,11 @@ import Testing
             }
         }
         #expect(embedded.contains("sasl.password: env:KAFKA_SASL_PASSWORD"))
+        // Both systemd services read the same file.
+        for unit in ["apicensus-consume.service", "apicensus-batch.service"] {
+            let text = try String(contentsOf: Self.deploy.appendingPathComponent("systemd/\(unit)"), encoding: .utf8)
+            #expect(text.contains("--config /etc/apicensus/apicensus.yaml"), "\(unit)")
+        }
     }
 
     @Test func kubernetesManifestsHangTogether() throws {

@@ -88,7 +88,12 @@ struct TopicReader {
     private let formats: FormatSet
     /// The plan in use: the fixed format, or the last detected plan (format, and an envelope such as
     /// syslog around each line); nil: detect on the next message.
-    private(set) var plan: FormatPlan?
+    private(set) var plan: FormatPlan? {
+        didSet { if plan != oldValue { context = settings.inputContext(for: plan, formats: formats) } }
+    }
+    /// Role, fields and host of the records `plan` reads, told to each partition's aggregator (the
+    /// aggregator only stores it when it changed, so this is one comparison per message).
+    private(set) var context: InputContext
     private var combined = CombinedLogParser(format: .combined)
     private var common = CombinedLogParser(format: .common)
     private var json: JSONLinesParser
@@ -98,8 +103,9 @@ struct TopicReader {
     init(_ settings: TopicSettings) {
         self.settings = settings
         envelopes = settings.envelope == .auto
-        formats = FormatSet(fieldMap: settings.fieldMap)
+        formats = settings.formats
         plan = settings.format.map { FormatPlan(format: $0) }
+        context = settings.inputContext(for: plan, formats: formats)
         json = JSONLinesParser(fieldMap: settings.fieldMap)
     }
 
@@ -108,6 +114,7 @@ struct TopicReader {
         if detecting, plan == nil || !TopicReader.shapeMatches(plan!, content) {
             plan = FormatDetector.detect(sample: content, formats: formats)?.plan
         }
+        aggregator.setContext(context, for: 0)
         let rejectedBefore = aggregator.rejectedLineCount
         let lines: Int
         switch plan {

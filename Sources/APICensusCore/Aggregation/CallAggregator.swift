@@ -41,7 +41,9 @@ public struct CallAggregator {
 
     /// Tells the aggregator where an input's records come from (its role, what its format logs,
     /// a host to file its calls under). Inputs never described count as `InputContext.unspecified`.
+    /// Setting the context an input already has costs one lookup (a stream consumer does it per message).
     public mutating func setContext(_ context: InputContext, for input: Int) {
+        if contexts[input] == context { return }
         contexts[input] = context
         if let host = context.hostOverride, hostOverrides[host] == nil { hostOverrides[host] = OwnedBytes(host) }
     }

@@ -7,14 +7,61 @@ import Glibc
 import Darwin
 #endif
 
-/// The YAML configuration file (`--config FILE`, `Schemas/config.schema.json`): sources with their
-/// roles, networks, gateway-evidence headers, API-key names, route patterns, and paths handed on to
-/// the spec and rules readers. The Kafka service reads the same file; its `kafka:` section belongs
-/// to it and is carried here unread. Any other unknown key is an error, named with its line.
+/// The YAML configuration file (`--config FILE`, `Schemas/config.schema.json`), one file for
+/// `apicensus batch` and `apicensus consume`: sources with their roles and formats (batch), the
+/// `kafka` section with its topics (consume), and what both share — networks, gateway-evidence
+/// headers, API-key names, route patterns, and paths handed on to the spec and rules readers. Every
+/// section is checked by whichever command reads the file, so a file that one command accepts the
+/// other accepts too; unknown keys are errors naming the file, the line and the key.
 public struct ConfigFile: Sendable {
     public struct Source: Sendable, Equatable {
         public var path: String
         public var options: SourceOptions
+    }
+
+    /// The `kafka:` section: what `apicensus consume` reads and from where. Property values are kept
+    /// as written (`env:NAME` and `file:PATH` are resolved by the consumer, never here).
+    public struct Kafka: Sendable, Equatable {
+        public struct Property: Sendable, Equatable {
+            public var name: String
+            /// As written; a relative `file:PATH` is made relative to the configuration's folder.
+            public var value: String
+            public var line: Int?
+        }
+
+        /// Shipper envelopes on a topic: `auto` unwraps them, `none` reads every value as log text.
+        public enum Envelope: String, Sendable, Equatable, CaseIterable {
+            case auto, none
+        }
+
+        public struct Topic: Sendable, Equatable {
+            public var name: String
+            public var format: LogFormat?
+            /// `log_format: 'nginx:…' | 'apache:…'`: detected with the catalogued formats, or forced
+            /// with `format: custom`.
+            public var customFormat: CustomFormat?
+            public var fieldMap: FieldMap?
+            public var envelope: Envelope?
+            /// The role of the topic's records (default: the format's role), as a source's role.
+            public var role: SourceRole?
+            /// The host every call of the topic is filed under (it replaces a host the log names).
+            public var host: String?
+            public var line: Int?
+
+            public init(name: String, line: Int? = nil) {
+                self.name = name
+                self.line = line
+            }
+        }
+
+        public var brokers: String?
+        public var group: String?
+        /// `earliest` or `latest`.
+        public var from: String?
+        public var properties: [Property] = []
+        public var topics: [Topic] = []
+        /// Where the section starts.
+        public var line: Int?
     }
 
     public var path: String
@@ -25,8 +72,20 @@ public struct ConfigFile: Sendable {
     public var rulesPath: String?
     /// OpenAPI documents (`specs:`), for the drift analysis.
     public var specPaths: [String] = []
-    /// The `kafka:` section, unread here (line where it starts), for the Kafka service.
-    public var kafkaSectionLine: Int?
+    /// The `kafka:` section, for the Kafka service.
+    public var kafka: Kafka?
+    /// The line each top-level key is on, for messages about whole sections.
+    public var sectionLines: [String: Int] = [:]
+    /// Things worth saying that do not stop the run, such as custom-format variables APICensus does
+    /// not know. Each command prints those of the sections it reads.
+    public var warnings: [Warning] = []
+
+    public struct Warning: Sendable, Equatable, CustomStringConvertible {
+        /// The top-level key it concerns (`sources`, `kafka`).
+        public var section: String
+        /// `file:line: key: message`.
+        public var description: String
+    }
 
     /// Top-level keys, in the order the schema lists them.
     public static let topLevelKeys = ["version", "sources", "networks", "gateway_evidence", "api_keys", "routes", "rules", "specs", "kafka"]
@@ -52,6 +111,9 @@ public struct ConfigFile: Sendable {
         guard let root else { return config }      // an empty file configures nothing
         let reader = Reader(file: path, baseDirectory: directory(of: path))
         let top = try reader.mapping(root, key: "", allowed: topLevelKeys)
+        for (key, _) in root.mapping! {     // a mapping: `reader.mapping` checked it
+            if let name = key.scalar?.string, let line = key.mark?.line { config.sectionLines[name] = line }
+        }
         for (key, node) in top {
             switch key {
             case "version":
@@ -59,7 +121,7 @@ public struct ConfigFile: Sendable {
                 guard v == "1" else { throw reader.error(node, key, "unsupported version '\(v)'; this APICensus reads version 1") }
             case "sources":
                 for (i, item) in try reader.sequence(node, key: key).enumerated() {
-                    config.sources.append(try reader.source(item, key: "sources[\(i)]"))
+                    config.sources.append(try reader.source(item, key: "sources[\(i)]", warnings: &config.warnings))
                 }
             case "networks":
                 try reader.networks(node, into: &config.coverage)
@@ -88,8 +150,8 @@ public struct ConfigFile: Sendable {
                     reader.resolve(try reader.scalar(item, key: "specs[\(i)]"))
                 }
             case "kafka":
-                guard node.mapping != nil else { throw reader.error(node, key, "must be a mapping") }
-                config.kafkaSectionLine = node.mark?.line
+                config.kafka = try reader.kafka(node, warnings: &config.warnings)
+                config.kafka?.line = config.sectionLines["kafka"]
             default:
                 break
             }
@@ -206,7 +268,7 @@ public struct ConfigFile: Sendable {
             }
         }
 
-        func source(_ node: Node, key: String) throws(ConfigError) -> Source {
+        func source(_ node: Node, key: String, warnings: inout [Warning]) throws(ConfigError) -> Source {
             // `- gateway=logs/kong/` is the command line's shorthand; the mapping form says more.
             if let text = node.scalar?.string {
                 guard let parsed = SourceArgument(text) else {
@@ -216,29 +278,144 @@ public struct ConfigFile: Sendable {
             }
             var path: String?
             var options = SourceOptions()
-            for (k, v) in try mapping(node, key: key, allowed: ["path", "role", "format", "host"]) {
+            var formatNode: Node?
+            for (k, v) in try mapping(node, key: key, allowed: ["path", "role", "format", "log_format", "host"]) {
                 let value = try scalar(v, key: "\(key).\(k)")
                 switch k {
                 case "path": path = value
-                case "role":
-                    guard let role = SourceRole(name: value) else {
-                        throw error(v, "\(key).role", "unknown role '\(value)'; expected one of: gateway, waf, lb (ingress), service, egress")
-                    }
-                    options.role = role
+                case "role": options.role = try role(v, value, key: "\(key).role")
                 case "format":
-                    guard let format = LogFormat(rawValue: value) else {
-                        throw error(v, "\(key).format", "unknown format '\(value)'; expected one of: \(LogFormat.allCases.map(\.rawValue).joined(separator: ", "))")
-                    }
-                    options.format = format
-                default:
-                    guard !value.isEmpty, !value.contains("/"), !value.contains(" ") else {
-                        throw error(v, "\(key).host", "'\(value)' is not a host name")
-                    }
-                    options.host = value.lowercased()
+                    options.format = try format(v, value, key: "\(key).format")
+                    formatNode = v
+                case "log_format": options.customFormat = try customFormat(v, value, key: "\(key).log_format", warnings: &warnings)
+                default: options.host = try host(v, value, key: "\(key).host")
                 }
             }
             guard let path, !path.isEmpty else { throw error(node, "\(key).path", "a source needs a path") }
+            if options.format == .custom, options.customFormat == nil, let formatNode {
+                throw error(formatNode, "\(key).format", "format custom needs log_format ('nginx:…' or 'apache:…') in the same source")
+            }
             return Source(path: resolve(path), options: options)
+        }
+
+        func role(_ node: Node, _ value: String, key: String) throws(ConfigError) -> SourceRole {
+            guard let role = SourceRole(name: value) else {
+                throw error(node, key, "unknown role '\(value)'; expected one of: gateway, waf, lb (ingress), service, egress")
+            }
+            return role
+        }
+
+        func format(_ node: Node, _ value: String, key: String) throws(ConfigError) -> LogFormat {
+            guard let format = LogFormat(rawValue: value) else {
+                throw error(node, key, "unknown format '\(value)'; expected one of: \(LogFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            return format
+        }
+
+        func host(_ node: Node, _ value: String, key: String) throws(ConfigError) -> String {
+            guard !value.isEmpty, !value.contains("/"), !value.contains(" ") else {
+                throw error(node, key, "'\(value)' is not a host name")
+            }
+            return value.lowercased()
+        }
+
+        /// `nginx:<log_format string>` or `apache:<LogFormat string>`, compiled as `--log-format` is;
+        /// variables APICensus does not know are read as opaque fields and named in a warning.
+        func customFormat(_ node: Node, _ value: String, key: String, warnings: inout [Warning]) throws(ConfigError) -> CustomFormat {
+            let format: CustomFormat
+            do {
+                format = try CustomFormat.compile(value)
+            } catch {
+                throw self.error(node, key, "\(error)")
+            }
+            if !format.unknownVariables.isEmpty {
+                let place = node.mark.map { "\(file):\($0.line)" } ?? file
+                let section = String(key.prefix { $0 != "." && $0 != "[" })
+                warnings.append(Warning(section: section, description: "\(place): \(key): read as opaque fields (not known to APICensus): \(format.unknownVariables.joined(separator: ", "))"))
+            }
+            return format
+        }
+
+        /// A single value, a number or a boolean as written; a list of them joined with commas.
+        func scalarOrList(_ node: Node, key: String) throws(ConfigError) -> String {
+            if let list = node.sequence {
+                var items: [String] = []
+                for (i, item) in list.enumerated() { items.append(try scalar(item, key: "\(key)[\(i)]")) }
+                guard !items.isEmpty else { throw error(node, key, "must not be empty") }
+                return items.joined(separator: ",")
+            }
+            let value = try scalar(node, key: key)
+            guard !value.isEmpty else { throw error(node, key, "must not be empty") }
+            return value
+        }
+
+        func kafka(_ node: Node, warnings: inout [Warning]) throws(ConfigError) -> Kafka {
+            var kafka = Kafka()
+            kafka.line = node.mark?.line
+            for (k, v) in try mapping(node, key: "kafka", allowed: ["brokers", "group", "from", "properties", "topics"]) {
+                let key = "kafka.\(k)"
+                switch k {
+                case "brokers": kafka.brokers = try scalarOrList(v, key: key)
+                case "group":
+                    let group = try scalar(v, key: key)
+                    guard !group.isEmpty else { throw error(v, key, "must not be empty") }
+                    kafka.group = group
+                case "from":
+                    let from = try scalar(v, key: key)
+                    guard from == "earliest" || from == "latest" else { throw error(v, key, "must be earliest or latest, not '\(from)'") }
+                    kafka.from = from
+                case "properties":
+                    guard let map = v.mapping else { throw error(v, key, "must be a mapping of librdkafka properties (name: value)") }
+                    for (name, value) in map {
+                        guard let n = name.scalar?.string, !n.isEmpty else { throw error(name, key, "property names must be plain words") }
+                        var text = try scalar(value, key: "\(key).\(n)")
+                        // A secret file named relative to the configuration lives beside it.
+                        if text.hasPrefix("file:") { text = "file:" + resolve(String(text.dropFirst(5))) }
+                        kafka.properties.append(Kafka.Property(name: n, value: text, line: value.mark?.line))
+                    }
+                default:
+                    let list = try sequence(v, key: key)
+                    guard !list.isEmpty else { throw error(v, key, "must name at least one topic") }
+                    for (i, item) in list.enumerated() {
+                        kafka.topics.append(try topic(item, key: "\(key)[\(i)]", warnings: &warnings))
+                    }
+                }
+            }
+            return kafka
+        }
+
+        func topic(_ node: Node, key: String, warnings: inout [Warning]) throws(ConfigError) -> Kafka.Topic {
+            if let name = node.scalar?.string {
+                guard !name.isEmpty else { throw error(node, key, "a topic needs a name") }
+                return Kafka.Topic(name: name, line: node.mark?.line)
+            }
+            var topic = Kafka.Topic(name: "", line: node.mark?.line)
+            var formatNode: Node?
+            let allowed = ["name", "format", "log_format", "field_map", "envelope", "role", "host"]
+            for (k, v) in try mapping(node, key: key, allowed: allowed) {
+                let value = try scalar(v, key: "\(key).\(k)")
+                switch k {
+                case "name": topic.name = value
+                case "format":
+                    topic.format = try format(v, value, key: "\(key).format")
+                    formatNode = v
+                case "log_format": topic.customFormat = try customFormat(v, value, key: "\(key).log_format", warnings: &warnings)
+                case "field_map":
+                    do { topic.fieldMap = try FieldMap(parsing: value) } catch { throw self.error(v, "\(key).field_map", "\(error)") }
+                case "envelope":
+                    guard let envelope = Kafka.Envelope(rawValue: value) else {
+                        throw error(v, "\(key).envelope", "must be auto or none, not '\(value)'")
+                    }
+                    topic.envelope = envelope
+                case "role": topic.role = try role(v, value, key: "\(key).role")
+                default: topic.host = try host(v, value, key: "\(key).host")
+                }
+            }
+            guard !topic.name.isEmpty else { throw error(node, "\(key).name", "a topic needs a name") }
+            if topic.format == .custom, topic.customFormat == nil, let formatNode {
+                throw error(formatNode, "\(key).format", "format custom needs log_format ('nginx:…' or 'apache:…') in the same topic")
+            }
+            return topic
         }
 
         func route(_ node: Node, key: String) throws(ConfigError) -> RoutePattern {

@@ -8,16 +8,19 @@ import Darwin
 #endif
 
 /// What the user says about one source (a path on the command line or in the configuration):
-/// its role, its format, the host its calls are filed under.
+/// its role, its format, its own custom format, the host its calls are filed under.
 public struct SourceOptions: Sendable, Equatable {
     public var role: SourceRole?
     public var format: LogFormat?
     public var host: String?
+    /// The source's own `log_format` (configuration): used instead of `--log-format` for its files.
+    public var customFormat: CustomFormat?
 
-    public init(role: SourceRole? = nil, format: LogFormat? = nil, host: String? = nil) {
+    public init(role: SourceRole? = nil, format: LogFormat? = nil, host: String? = nil, customFormat: CustomFormat? = nil) {
         self.role = role
         self.format = format
         self.host = host
+        self.customFormat = customFormat
     }
 }
 
@@ -53,6 +56,12 @@ public struct BatchConfiguration: Sendable {
 extension BatchConfiguration {
     /// The formats this run reads: the catalog, and the custom format if one is configured.
     public var formats: FormatSet { FormatSet(fieldMap: fieldMap, custom: customFormat) }
+
+    /// The formats of a source with its own custom format (configuration `log_format`), which
+    /// replaces the run's; nil when the source has none.
+    func ownFormats(of options: SourceOptions) -> FormatSet? {
+        options.customFormat.map { FormatSet(fieldMap: fieldMap, custom: $0) }
+    }
 }
 
 extension InputDescription {
@@ -112,11 +121,15 @@ public enum BatchRunner {
         // ones included, is numbered by path.
         let entries = InputExpansion.expand(config.paths).sorted { path(of: $0) < path(of: $1) }
             .map { ($0, options(for: path(of: $0), in: config.sourceOptions)) }
-        let formats = config.formats
+        let runFormats = config.formats
         var sourceOptions: [Int: SourceOptions] = [:]
+        /// Inputs of sources with their own custom format, and the formats they are read with.
+        var ownFormats: [Int: FormatSet] = [:]
         for (entry, options) in entries {
             let index = inputs.count
             sourceOptions[index] = options
+            let formats = config.ownFormats(of: options) ?? runFormats
+            if options.customFormat != nil { ownFormats[index] = formats }
             // A source's own format (configuration) wins over --format.
             let format = options.format ?? config.format
             guard case .file(let file) = entry else {
@@ -177,6 +190,7 @@ public enum BatchRunner {
         let tickets = max(1, config.threads / max(streamPlans.count, 1))
         let onlyStream = streamPlans.count == 1 && jobs.isEmpty
         let streams = streamPlans.map { plan -> SharedStream in
+            let formats = ownFormats[plan.input] ?? runFormats
             // A format whose lines depend on earlier ones is parsed by one worker, in order.
             var sequential = false
             if case .known(let p) = plan.choice { sequential = formats.readsSequentially(p.format) }
@@ -194,10 +208,11 @@ public enum BatchRunner {
         let lineFormats = Mutex<[Int: [LogFormat: UInt64]]>([:])
         let workerCount = min(config.threads, max(jobs.count, 1))
         let inputSources = sourceOptions
+        let inputFormats = ownFormats
         var threads: [pthread_t] = []
         for _ in 0..<workerCount {
             let thread = startThread {
-                let worker = Worker(config: config, sources: inputSources, progress: progress)
+                let worker = Worker(config: config, sources: inputSources, formats: inputFormats, progress: progress)
                 while let job = work.next() { worker.run(job) }
                 let state = worker.aggregator.snapshot()
                 results.withLock { $0.append(state) }

@@ -7,7 +7,9 @@ import Glibc
 /// One worker thread's state: its aggregator, reused across the jobs it takes.
 final class Worker {
     let config: BatchConfiguration
-    let formats: FormatSet
+    /// The run's formats, and those of inputs whose source has its own custom format.
+    let runFormats: FormatSet
+    let inputFormats: [Int: FormatSet]
     var aggregator: CallAggregator
     let progress: ProgressReporter?
     /// What the user said about each input (role, host).
@@ -17,19 +19,25 @@ final class Worker {
 
     private lazy var rangeBuffer = ChunkBuffer(capacity: LineChunker.capacity(maxLineLength: config.aggregation.maxLineLength))
 
-    init(config: BatchConfiguration, sources: [Int: SourceOptions] = [:], progress: ProgressReporter?) {
+    init(config: BatchConfiguration, sources: [Int: SourceOptions] = [:], formats: [Int: FormatSet] = [:], progress: ProgressReporter?) {
         self.config = config
-        self.formats = config.formats
+        self.runFormats = config.formats
+        self.inputFormats = formats
         self.aggregator = CallAggregator(options: config.aggregation)
         self.progress = progress
         self.sources = sources
+    }
+
+    /// The formats `input` is read with.
+    @inline(__always) private func formatSet(for input: Int) -> FormatSet {
+        inputFormats.isEmpty ? runFormats : inputFormats[input] ?? runFormats
     }
 
     /// Tells the aggregator the input's role, what its format logs and its host override.
     private func describe(input: Int, format: LogFormat?) {
         let options = sources[input] ?? SourceOptions()
         // A per-line (mixed) input is described by its primary format.
-        let descriptor = format.flatMap { formats.descriptor(for: $0) }
+        let descriptor = format.flatMap { formatSet(for: input).descriptor(for: $0) }
         let role = options.role ?? descriptor?.defaultRole ?? InputContext.unspecified.role
         aggregator.setContext(InputContext(role: role, yields: CallFieldSet(descriptor?.yields ?? []), hostOverride: options.host),
                               for: input)
@@ -66,6 +74,7 @@ final class Worker {
     /// (the CLF family, JSON lines, and those two in an envelope); per-line parsers report their
     /// per-format counts when done.
     private func parse(_ work: Work, input: Int, plan: FormatPlan) {
+        let formats = formatSet(for: input)
         if plan.perLine, !formats.readsSequentially(plan.format) {
             var parser = MixedFormatParser(primary: plan, formats: formats)
             run(work, input: input, parser: &parser)
@@ -147,6 +156,7 @@ final class Worker {
 
     /// Parses chunks of a shared stream until it ends; other workers may be pulling from it too.
     private func readShared(_ stream: SharedStream, ticket: Int, lowerPriority: Bool) {
+        let formats = stream.formats
         // A format read sequentially keeps one parser over the whole stream (its state — a W3C
         // `#Fields` header, a multi-line record — spans chunks).
         var sequentialParser: AnyLineParser?

@@ -1,6 +1,7 @@
 import ArgumentParser
 import APICensusConsumer
 import APICensusCore
+import APICensusIO
 import APICensusKafka
 import Logging
 import Metrics
@@ -21,6 +22,12 @@ struct ConsumeCommand: AsyncParsableCommand {
             Joins consumer group G on the topics and reads their messages: raw log lines (several per \
             message allowed) or shipper JSON envelopes (Filebeat, Fluent Bit, Vector, Logstash: the \
             `message` / `log` field is unwrapped). The format is detected per topic (or --format).
+
+            --config FILE is the file batch reads (Schemas/config.schema.json): its kafka section \
+            (brokers, group, properties, topics with their format, log_format, role and host) and, as \
+            for batch, networks, gateway_evidence, api_keys, routes, specs and rules. A topic's role \
+            (default: its format's) counts as a source's role does in batch: what a gateway or waf \
+            topic carries is mediated. The sources section is batch's and is ignored (noted on stderr).
 
             Every --snapshot-interval it writes one JSON line on stdout (Schemas/snapshot.schema.json): \
             the report's sections, the offset ranges each partition added, and their mergeable state. \
@@ -52,7 +59,9 @@ struct ConsumeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Consumer group id (or kafka.group in --config).")
     var group: String?
 
-    @Option(name: .long, help: "YAML configuration file (Schemas/config.schema.json: the kafka section).")
+    @Option(name: .long, help: ArgumentHelp(
+        "YAML configuration file (Schemas/config.schema.json), the same file batch reads.",
+        discussion: "kafka: brokers, group, from, properties, topics (each with format, log_format, field_map, envelope, role, host); networks, gateway_evidence, api_keys, routes, specs and rules as for batch. The sources section is batch's: consume ignores it, with a note on stderr. Options given here win over the file."))
     var config: String?
 
     @Option(name: .customShort("X"), parsing: .singleValue, help: ArgumentHelp(
@@ -77,8 +86,20 @@ struct ConsumeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Force a format for every topic: \(LogFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
     var format: String?
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Your log format for every topic: nginx:<log_format string> or apache:<LogFormat string> (as for batch).",
+        discussion: "Detected with the other formats (and preferred when it reads a message as well); --format custom forces it. A topic's log_format in --config is used when this is not given.",
+        valueName: "dialect:format"))
+    var logFormat: String?
+
     @Option(name: .long, help: "JSON field names, field=key[|alt],… (as for batch).")
     var fieldMap: String?
+
+    @Option(name: .customLong("spec"), help: "An OpenAPI 3.0/3.1 spec (YAML or JSON) the snapshots' inventory is judged against; repeatable (after the configuration's specs).")
+    var specs: [String] = []
+
+    @Option(name: .long, help: "Maturity rules replacing the built-in ones (wins over the configuration's rules).")
+    var rules: String?
 
     @Option(name: .long, help: "Shipper envelopes: auto (unwrap message/log) or none.")
     var envelope: String = "auto"
@@ -105,33 +126,56 @@ struct ConsumeCommand: AsyncParsableCommand {
         _ = try settings()
     }
 
-    /// Everything the options say, checked (secrets resolved, never printed).
-    func settings() throws -> ConsumeSettings {
+    /// Everything the options and the configuration file say, checked (secrets resolved, never printed).
+    func settings() throws -> ConsumeSettings { try prepare().settings }
+
+    /// The settings, the configuration file they came from, and notes for stderr (printed once, by `run`).
+    func prepare() throws -> (settings: ConsumeSettings, file: ConfigFile?, notes: [String]) {
         do {
             return try makeSettings()
         } catch let error as KafkaConfigurationError {
             throw ValidationError(error.message)
-        } catch let error as ConfigFileError {
-            throw ValidationError(error.message)
+        } catch let error as ConfigError {
+            throw ValidationError("invalid configuration: \(error)")
         } catch let error as FieldMapError {
             throw ValidationError("--field-map: \(error)")
+        } catch let error as CustomFormatError {
+            throw ValidationError("--log-format: \(error)")
         }
     }
 
-    private func makeSettings() throws -> ConsumeSettings {
+    private func makeSettings() throws -> (settings: ConsumeSettings, file: ConfigFile?, notes: [String]) {
         var s = ConsumeSettings()
-        let file = try config.map { try ConsumeConfigFile.load(path: $0) }
+        var notes: [String] = []
+        let file: ConfigFile? = try config.map { try ConfigFile.load(path: $0) }
+        let kafka = file?.kafka
+        if let file {
+            // The sources section is batch's: its warnings are batch's.
+            notes += file.warnings.filter { $0.section != "sources" }.map(\.description)
+            if let line = file.sectionLines["sources"] {
+                notes.append("\(file.path):\(line): sources: read by batch only; consume reads kafka.topics (section ignored)")
+            }
+        }
         // Properties: the file's first, then the flags' (a flag wins).
-        if let file { for (name, value) in file.properties { s.properties.set(name, value) } }
-        if let brokers = brokers ?? file?.brokers { s.properties.set("bootstrap.servers", brokers) }
-        if let group = group ?? file?.group { s.properties.set("group.id", group) }
+        for property in kafka?.properties ?? [] {
+            do {
+                s.properties.set(property.name, try KafkaProperties.resolve(property.value, property: property.name))
+            } catch let error as KafkaConfigurationError {
+                // The resolver's message starts with the property's name, which the key names already.
+                let prefix = "property \(property.name): "
+                let message = error.message.hasPrefix(prefix) ? String(error.message.dropFirst(prefix.count)) : error.message
+                throw ConfigError(file: file!.path, line: property.line, key: "kafka.properties.\(property.name)", message: message)
+            }
+        }
+        if let brokers = brokers ?? kafka?.brokers { s.properties.set("bootstrap.servers", brokers) }
+        if let group = group ?? kafka?.group { s.properties.set("group.id", group) }
         for spec in properties {
             let (name, value) = try KafkaProperties.parseAssignment(spec)
             s.properties.set(name, value)
         }
         guard s.properties["bootstrap.servers"] != nil else { throw ValidationError("--brokers is required (or kafka.brokers in --config, or -X bootstrap.servers=…)") }
         guard s.properties["group.id"] != nil else { throw ValidationError("--group is required (or kafka.group in --config)") }
-        let start = from ?? file?.from ?? "earliest"
+        let start = from ?? kafka?.from ?? "earliest"
         guard start == "earliest" || start == "latest" else { throw ValidationError("--from must be earliest or latest, not '\(start)'") }
         // A new group starts at the beginning by default: the point is to census what the topic holds.
         s.properties.set("auto.offset.reset", start)
@@ -142,21 +186,38 @@ struct ConsumeCommand: AsyncParsableCommand {
             }
             return f
         }
+        let custom = try logFormat.map { try CustomFormat.compile($0) }
+        if let custom, !custom.unknownVariables.isEmpty {
+            notes.append("--log-format: read as opaque fields (not known to APICensus): \(custom.unknownVariables.joined(separator: ", "))")
+        }
         let map = try fieldMap.map { try FieldMap(parsing: $0) } ?? .default
         guard let envelopeMode = TopicSettings.Envelope(rawValue: envelope) else { throw ValidationError("--envelope must be auto or none") }
         let names = topic.flatMap { $0.split(separator: ",").map { String($0).trimmingSpaces } }.filter { !$0.isEmpty }
-        let fileTopics = file?.topics ?? []
+        let fileTopics = kafka?.topics ?? []
         let chosen = names.isEmpty ? fileTopics.map(\.name) : names
         guard !chosen.isEmpty else { throw ValidationError("--topic is required (or kafka.topics in --config)") }
         var seen = Set<String>()
         for name in chosen where seen.insert(name).inserted {
-            var t = TopicSettings(name: name, format: forced, fieldMap: map, envelope: envelopeMode)
+            var t = TopicSettings(name: name, format: forced, fieldMap: map, envelope: envelopeMode, customFormat: custom)
+            // The file's settings for the topic, where no option says otherwise.
             if let f = fileTopics.first(where: { $0.name == name }) {
                 if forced == nil, let fmt = f.format { t.format = fmt }
+                if custom == nil { t.customFormat = f.customFormat }
                 if fieldMap == nil, let fm = f.fieldMap { t.fieldMap = fm }
-                if let e = f.envelope { t.envelope = e }
+                if let e = f.envelope { t.envelope = e == .auto ? .auto : .none }
+                t.role = f.role
+                t.host = f.host
+            }
+            if t.format == .custom, t.customFormat == nil {
+                throw ValidationError("topic \(name): format custom needs --log-format 'nginx:…' or 'apache:…' (or log_format for the topic in --config)")
             }
             s.topics.append(t)
+        }
+        // What batch takes from the same file: the classification settings and the report's.
+        if let file {
+            s.aggregation.coverage = file.coverage
+            s.report.routePatterns = file.routes
+            s.report.thirdPartyHosts = file.coverage.thirdPartyHosts
         }
 
         s.snapshotIntervalMillis = try DurationText.milliseconds(parsing: snapshotInterval, what: "--snapshot-interval")
@@ -174,7 +235,7 @@ struct ConsumeCommand: AsyncParsableCommand {
         s.shutdownTimeoutMillis = try DurationText.milliseconds(parsing: shutdownTimeout, what: "--shutdown-timeout")
         if let metricsPort, !(1...65535).contains(metricsPort) { throw ValidationError("--metrics-port must be 1…65535") }
         s.instance = instance ?? Self.defaultInstance()
-        return s
+        return (s, file, notes)
     }
 
     static func defaultInstance() -> String {
@@ -186,8 +247,16 @@ struct ConsumeCommand: AsyncParsableCommand {
 
     func run() async throws {
         signal(SIGPIPE, SIG_IGN)
-        let settings = try self.settings()
+        var (settings, file, notes) = try prepare()
         let log: @Sendable (String) -> Void = { StandardError.print($0) }
+        for note in notes { log("apicensus: \(note)") }
+        // Specs and rules are read before connecting: a bad one is a usage error, found at once. The
+        // configuration's specs come first, then --spec; --rules wins over `rules:`.
+        let scoring = try ScoringInputs.load(
+            specs: (file?.specPaths ?? []).map { ($0, "specs (configuration)") } + specs.map { ($0, "--spec") },
+            rules: rules.map { ($0, "--rules") } ?? file?.rulesPath.map { ($0, "rules (configuration)") })
+        settings.report.specs = scoring.specs
+        settings.report.maturityRules = scoring.rules
         log("apicensus: kafka properties: \(settings.properties)")
         let engine: ConsumerEngine
         do {

@@ -136,6 +136,14 @@ public final class CustomFormat: Sendable {
     }
 }
 
+/// Two compiled formats are the same when they were compiled from the same string in the same
+/// dialect (compilation is deterministic): settings holding one compare by value.
+extension CustomFormat: Equatable {
+    public static func == (a: CustomFormat, b: CustomFormat) -> Bool {
+        a === b || (a.dialect == b.dialect && a.formatString == b.formatString)
+    }
+}
+
 /// Why a custom format could not be compiled.
 public struct CustomFormatError: Error, CustomStringConvertible, Equatable, Sendable {
     public var message: String
