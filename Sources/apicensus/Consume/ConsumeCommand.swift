@@ -282,7 +282,9 @@ struct ConsumeCommand: AsyncParsableCommand {
         do {
             try await group.run()
         } catch {
-            log("apicensus: \(error)")
+            // Name the failing part: a bare "disconnected" once hid a metrics-server error here.
+            let part = error is ConsumerFailure ? "consumer" : "service"
+            log("apicensus: \(part) failed: \(error) (\(String(reflecting: type(of: error))))")
             throw ExitCode(1)
         }
         if case .failed? = engine.finishedOutcome { throw ExitCode(1) }

@@ -26,10 +26,14 @@ struct MetricsServer: Service {
             return HTTPResponse(statusCode: .ok, body: Data("ok\n".utf8))
         }
         log("apicensus: metrics on http://0.0.0.0:\(port)/metrics, health on /healthz")
-        // Cancelling `run` closes the listener and every connection at once.
+        // Cancelling `run` closes the listener and every connection at once. FlyingFox then ends with
+        // CancellationError or, when the listening socket is closed under its accept, with a socket
+        // error ("disconnected"): during a shutdown either is the normal end, not a failure (it would
+        // otherwise fail the service group and turn a clean SIGTERM into exit status 1).
         do {
             try await cancelWhenGracefulShutdown { try await server.run() }
         } catch is CancellationError {
+        } catch where Task.isShuttingDownGracefully || Task.isCancelled {
         }
     }
 }
