@@ -101,6 +101,16 @@ public struct MixedFormatParser: LineParser {
         return firstRejection ?? .rejected(.unknownFormat)
     }
 
+    /// Partial lines (CRI `P` fragments) never completed, one per call: rejected as `malformed`. The
+    /// formats offered here read line by line and hold no record open.
+    public mutating func finish(into call: inout RawCall) -> LineOutcome? {
+        for w in wrappers.indices where wrappers[w]?.takeUnfinished() == true {
+            call.reset()
+            return .rejected(.malformed)
+        }
+        return nil
+    }
+
     /// Moves the candidate at `order[k]` (not the detected format) to the front of the candidates of
     /// its specificity: after the detected format and after every more specific one.
     private mutating func promote(at k: Int) {
