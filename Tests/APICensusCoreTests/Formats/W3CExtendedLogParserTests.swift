@@ -120,6 +120,11 @@ struct W3CValueCountTests {
         #expect(last(Self.good + " extra").outcome == .rejected(.malformed))
     }
 
+    @Test func aSpaceSeparatedLineWithFewerValuesIsRefused() {
+        // NetScaler writing an empty user agent as nothing: the host would be read as the agent.
+        #expect(last(Self.good.replacingOccurrences(of: " curl/8.5.0 ", with: "  ")).outcome == .rejected(.malformed))
+    }
+
     @Test func aCutLineIsTooShort() {
         #expect(last(String(Self.good.dropLast(18))).outcome == .rejected(.malformed))  // no host, no time-taken
         #expect(last(String(Self.good.dropLast(2))).outcome == .rejected(.malformed))   // no time-taken
@@ -134,5 +139,18 @@ struct W3CValueCountTests {
         #expect(tabbed.outcome == .call && tabbed.durationMicros == -1 && tabbed.host == "api.example.com")
         // Two missing are not one trailing empty value.
         #expect(last(String(Self.good.dropLast(17))).outcome == .rejected(.malformed))
+    }
+
+    @Test func tabSeparatedLinesMayLackTheirLastColumns() {
+        // Tabs keep empty values in place: a short line lacks its last columns, nothing is shifted
+        // (a CloudFront sample in Elastic's tests has 31 of its 33 columns).
+        let tabbed = Self.good.replacingOccurrences(of: " ", with: "\t")
+        let short = last(String(tabbed.dropLast(18)))
+        #expect(short.outcome == .call && short.userAgent == "curl/8.5.0" && short.host == "" && short.durationMicros == -1)
+        // An empty value in the middle stays in its column.
+        let empty = last(tabbed.replacingOccurrences(of: "\tcurl/8.5.0\t", with: "\t\t"))
+        #expect(empty.outcome == .call && empty.userAgent == "" && empty.host == "api.example.com")
+        // Too many values are still refused.
+        #expect(last(tabbed + "\textra").outcome == .rejected(.malformed))
     }
 }

@@ -36,8 +36,9 @@ import Darwin
 /// them all; `""` inside is a quote). `-` and `""` mean none. A new `#Fields:` line (IIS writes one
 /// at each restart) replaces the columns. Lines before any `#Fields:` cannot be read and are
 /// rejected (`malformed`); so are the lines under a `#Fields:` that has no request path column, and
-/// lines with more or fewer values than `#Fields:` names (their values would land in the wrong
-/// columns; one last empty value is allowed).
+/// lines with more values than `#Fields:` names, or space-separated lines with fewer (their values
+/// would land in the wrong columns; one last empty value is allowed; a tab-separated line may lack
+/// its last columns).
 ///
 /// The format reads sequentially: a line means nothing without the header above it.
 public struct W3CExtendedLogParser: LineParser {
@@ -261,11 +262,15 @@ struct W3CExtendedEngine {
             if i >= end { break }
             i += 1  // past the separator
         }
-        // Fewer or more values than `#Fields:` names: a value with a raw space in it (a writer that
-        // does not `+`-encode), a cut line. Every column after it would be shifted, so the line is
-        // not read. One last empty value (a space-separated line ending with the separator) is fine.
-        if index < count, !(index == count - 1 && trailingSpace && separator == UInt8(ascii: " ")) { return .rejected(.malformed) }
+        // More values than `#Fields:` names: a value with a raw space in it (a writer that does not
+        // `+`-encode) shifts every column after it, so the line is not read. Fewer values on a
+        // space-separated line: an empty value was written as nothing (runs of spaces are one
+        // separator) and the columns after it are shifted too, or the line was cut; one last empty
+        // value (the line ends with its separator) is fine. A tab-separated line keeps its empty
+        // values in place, so fewer values there are columns missing at its end (CloudFront lines
+        // written before the last columns were added), read as none.
         if index == count, i < end { return .rejected(.malformed) }
+        if index < count, separator == UInt8(ascii: " "), !(index == count - 1 && trailingSpace) { return .rejected(.malformed) }
         return fill(p, v, lineLength: end - start, into: &call)
     }
 
