@@ -169,29 +169,36 @@ public struct CallAggregator {
         state.files[input] ?? InputFileCounters()
     }
 
-    /// The end of an input: a record the parser still holds open (a multi-line record, a transaction
-    /// whose messages were being gathered) is counted now, as parsed or rejected, in place of one of
-    /// its lines counted as ignored. `location` is where the input ended.
+    /// The end of an input: every record the parser still holds open (a multi-line record, the
+    /// transactions whose messages were being gathered, a partial container-log line) is counted now,
+    /// as parsed or rejected, each in place of one of its lines counted as ignored. `location` is where
+    /// the input ended.
     public mutating func finish<P: LineParser>(_ parser: inout P, input: Int, at location: LineLocation) {
         var call = RawCall()
-        guard let outcome = parser.finish(into: &call) else { return }
-        var counters = state.files[input] ?? InputFileCounters()
-        if counters.ignored > 0 { counters.ignored -= 1 }
-        switch outcome {
-        case .call:
-            counters.parsed += 1
-            record(call)
-        case .ignored:
-            counters.ignored += 1
-        case .rejected(let reason):
-            counters.rejected += 1
-            state.rejectedByReason[reason, default: 0] += 1
-            if state.wantsSample(reason, at: location) {
-                state.addSample(RejectedSample(location: location, reason: reason, text: "(record cut short by the end of the input)"))
+        while let outcome = parser.finish(into: &call) {
+            var counters = state.files[input] ?? InputFileCounters()
+            if counters.ignored > 0 { counters.ignored -= 1 }
+            switch outcome {
+            case .call:
+                counters.parsed += 1
+                state.files[input] = counters
+                record(call)
+            case .ignored:
+                counters.ignored += 1
+                state.files[input] = counters
+            case .rejected(let reason):
+                counters.rejected += 1
+                state.files[input] = counters
+                state.rejectedByReason[reason, default: 0] += 1
+                if state.wantsSample(reason, at: location) {
+                    state.addSample(RejectedSample(location: location, reason: reason, text: Self.unfinishedNote))
+                }
             }
         }
-        state.files[input] = counters
     }
+
+    /// The sample text of a record or partial line the end of the input cut short.
+    public static let unfinishedNote = "(record or partial line never completed: the input, or the part of it read here, ended first)"
 
     public mutating func recordProblem(_ problem: InputProblem) {
         state.problems.append(problem)

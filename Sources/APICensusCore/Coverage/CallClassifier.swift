@@ -256,15 +256,7 @@ public struct CallClassifier {
     }
 
     /// `eyJ…` followed by two or four more dot-separated base64url segments (JWS or JWE).
-    func isJWT(_ token: Bytes) -> Bool {
-        guard token.count >= 10, token[0] == UInt8(ascii: "e"), token[1] == UInt8(ascii: "y"), token[2] == UInt8(ascii: "J") else { return false }
-        var dots = 0
-        for b in token {
-            if b == UInt8(ascii: ".") { dots += 1; continue }
-            if !Base64URL.isAlphabet(b) { return false }
-        }
-        return dots == 2 || dots == 4
-    }
+    func isJWT(_ token: Bytes) -> Bool { CredentialShape.isJWT(token) }
 
     /// Reads the JWT header's `alg` and the payload's `exp`; nothing else is looked at or kept.
     func inspectJWT(_ token: Bytes, callMillis: Int64) -> (algNone: Bool, expired: Bool) {

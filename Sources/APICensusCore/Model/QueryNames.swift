@@ -37,7 +37,7 @@ public enum QueryNames {
     }
 }
 
-/// Host names as inventory keys: lower-cased, default ports and a trailing dot removed.
+/// Host names as inventory keys: lower-cased, default ports, a trailing dot and any user-info removed.
 public enum HostName {
     public static let maxLength = 255
 
@@ -56,13 +56,18 @@ public enum HostName {
         if n > 1, host[n - 1] == UInt8(ascii: ".") { n -= 1 }
         if n == 1, host[0] == UInt8(ascii: "-") { return 0 }
         // Control bytes and quotes in a Host header are an attack or garbage, not a host name.
+        // `user:password@host` (a Host header or URL authority with user-info): the credentials
+        // before the last `@` are never written.
+        var written = 0
         for i in 0..<n {
             var b = host[i]
+            if b == UInt8(ascii: "@") { written = 0; continue }
             if b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z") { b |= 0x20 }
             if b < 0x21 || b >= 0x7F || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") { b = UInt8(ascii: "_") }
-            out[i] = b
+            out[written] = b
+            written += 1
         }
-        return n
+        return written
     }
 
 }

@@ -72,14 +72,8 @@ public enum FormatDetector {
         guard let descriptor = formats.descriptor(for: format) else { return nil }
         let lines = splitLines(sample)
         func parsed(_ lines: [Bytes]) -> Int {
-            var parser = descriptor.makeParser(formats.fieldMap)
             var call = RawCall()
-            var n = 0
-            for line in lines {
-                let outcome = parser.parse(line, into: &call)
-                if outcome == .call || (descriptor.readsSequentially && outcome == .ignored) { n += 1 }
-            }
-            return n
+            return read(lines, with: descriptor, formats: formats, call: &call, onCall: { _ in }).parsed
         }
         var best = (kind: EnvelopeKind?.none, parsed: parsed(lines))
         for kind in EnvelopeKind.allCases {
@@ -110,24 +104,52 @@ public enum FormatDetector {
         // Every other format: the one parsing the most lines wins; on a tie, the more specific. A
         // format whose records span lines also gets the lines it reads without a record ending there.
         for descriptor in formats.descriptors where descriptor.format != .combined && descriptor.format != .common {
-            var parser = descriptor.makeParser(formats.fieldMap)
-            var parsed = 0, ignored = 0
-            for (i, line) in lines.enumerated() {
-                let outcome = parser.parse(line, into: &call)
-                if outcome == .call || (descriptor.readsSequentially && outcome == .ignored) {
-                    parsed += 1
-                    if outcome == .call || descriptor.readsSequentially { covered[indices[i]] = true }
-                } else if outcome == .ignored {
-                    // Lines a format skips by design (HAProxy's process messages) are not held
-                    // against its confidence.
-                    ignored += 1
-                }
-            }
+            let (parsed, ignored) = read(lines, with: descriptor, formats: formats, call: &call, onCall: { covered[indices[$0]] = true })
             if parsed > best.parsed || (parsed == best.parsed && parsed > 0 && descriptor.specificity > best.specificity) {
                 best = (descriptor.format, parsed, ignored, descriptor.specificity)
             }
         }
         return best
+    }
+
+    /// How many of `lines` one format reads, and how many it skips by design. `onCall` gets the index
+    /// of each line that gave a record.
+    ///
+    /// A format whose records span lines (`readsSequentially`) also reads the lines it takes without a
+    /// record ending there (a W3C header, a transaction's further messages) — but only when it gave a
+    /// record or started one (its `finish` at the end of the sample has one open): ModSecurity's
+    /// error-log parser takes every error-log line without a ModSecurity message as `.ignored`, and a
+    /// plain error log must not be recognised as a ModSecurity log with no calls in it. Those lines
+    /// are not marked covered either: they hold no call a per-line parser would find.
+    static func read(_ lines: [Bytes], with descriptor: FormatDescriptor, formats: FormatSet, call: inout RawCall,
+                     onCall: (Int) -> Void) -> (parsed: Int, ignored: Int) {
+        var parser = descriptor.makeParser(formats.fieldMap)
+        var calls = 0, ignored = 0
+        for (i, line) in lines.enumerated() {
+            switch parser.parse(line, into: &call) {
+            case .call:
+                calls += 1
+                onCall(i)
+            case .ignored:
+                // Lines a format skips by design (HAProxy's process messages) are not held against
+                // its confidence.
+                ignored += 1
+            case .rejected:
+                break
+            }
+        }
+        guard descriptor.readsSequentially else { return (calls, ignored) }
+        var started = false
+        // At most `ModSecurityErrorLogParser.openLimit` open records; the bound only guards a parser
+        // that would never say it is done.
+        for _ in 0..<64 {
+            guard let outcome = parser.finish(into: &call) else { break }
+            started = true
+            // The record's lines were counted as ignored; one of them is the record.
+            if outcome == .call, ignored > 0 { calls += 1; ignored -= 1 }
+        }
+        guard calls > 0 || started else { return (0, 0) }
+        return (calls + ignored, 0)
     }
 
     /// The sample's lines unwrapped from one envelope kind, copied (JSON envelopes unescape into a

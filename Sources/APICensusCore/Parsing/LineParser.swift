@@ -56,10 +56,11 @@ public protocol LineParser {
     /// `line` excludes the line terminator (`\n` and a preceding `\r` are already stripped).
     mutating func parse(_ line: Bytes, into call: inout RawCall) -> LineOutcome
 
-    /// Called once after the last line of an input, for formats read sequentially whose records span
-    /// lines: a record still open then is returned (`.call`), or reported cut short (`.rejected`).
-    /// The record's lines were counted as ignored; one of them is counted as the record instead.
-    /// Nil (the default) when nothing is open.
+    /// Called after the last line of an input (or of the part of it this parser read), again and
+    /// again until it returns nil: each call hands out one record still open — a multi-line record,
+    /// a transaction being gathered (`.call`), or one cut short, such as a partial container-log
+    /// line never completed (`.rejected`). The record's lines were counted as ignored; one of them
+    /// is counted as the record instead. Nil (the default) when nothing is open.
     mutating func finish(into call: inout RawCall) -> LineOutcome?
 }
 

@@ -7,8 +7,12 @@
 /// header as fields), then the line as it is, then the JSON envelopes (whose lines JSON access-log
 /// formats read first) — and at each step offered to the formats that read line by line: the
 /// detected format first, then the custom format when configured, then the catalog, most specific
-/// first. The format that accepts a line moves to the front, so a stream that switches formats pays
-/// for the search once per switch, not once per line. A line no format accepts is rejected with the reason the detected format
+/// first. The detected format always stays first: detection chose it over the lenient formats that
+/// also read its lines (the CLF parser reads Traefik's lines, `json_lines` reads Kong's keys). Among
+/// the others, a format that accepts a line moves to the front of its own specificity, never ahead of a
+/// more specific format, so a stream that switches formats pays for the search once per switch, not
+/// once per line, and a lenient format that took one odd line cannot take over the lines of a
+/// specific one. A line no format accepts is rejected with the reason the detected format
 /// gave. Formats whose lines depend on earlier lines (W3C `#Fields`, ModSecurity's multi-line records)
 /// are not offered: they cannot judge a line alone.
 ///
@@ -17,11 +21,13 @@
 public struct MixedFormatParser: LineParser {
     private struct Candidate {
         let format: LogFormat
+        let specificity: Int
         var parser: any LineParser
     }
 
     private var candidates: [Candidate]
-    /// Candidate indices, most recently successful first.
+    /// Candidate indices in the order they are tried: the detected format, then the others by
+    /// specificity (most specific first), most recently successful first within one specificity.
     private var order: [Int]
     /// Ways to get at the inner line, in the order they are tried: nil for the line as it is, else an
     /// envelope.
@@ -39,12 +45,12 @@ public struct MixedFormatParser: LineParser {
             $0.element.specificity != $1.element.specificity ? $0.element.specificity > $1.element.specificity : $0.offset < $1.offset
         }.map(\.element)
         if let d = formats.descriptor(for: primary.format) {
-            list.append(Candidate(format: d.format, parser: d.makeParser(formats.fieldMap)))
+            list.append(Candidate(format: d.format, specificity: d.specificity, parser: d.makeParser(formats.fieldMap)))
         } else {
-            list.append(Candidate(format: primary.format, parser: UnrecognisedFormatParser()))
+            list.append(Candidate(format: primary.format, specificity: 0, parser: UnrecognisedFormatParser()))
         }
         for d in sorted where d.format != primary.format {
-            list.append(Candidate(format: d.format, parser: d.makeParser(formats.fieldMap)))
+            list.append(Candidate(format: d.format, specificity: d.specificity, parser: d.makeParser(formats.fieldMap)))
         }
         candidates = list
         order = Array(list.indices)
@@ -76,7 +82,7 @@ public struct MixedFormatParser: LineParser {
                 let outcome = candidates[c].parser.parse(inner, into: &call)
                 if outcome == .call {
                     counts[c] &+= 1
-                    if k > 0 { order.remove(at: k); order.insert(c, at: 0) }
+                    if k > 1 { promote(at: k) }
                     if call.timestampMillis == RawCall.unknownTime, let unwrapper = wrappers[w], let t = unwrapper.timestampMillis() {
                         call.timestampMillis = t
                     }
@@ -93,6 +99,27 @@ public struct MixedFormatParser: LineParser {
         }
         call.reset()
         return firstRejection ?? .rejected(.unknownFormat)
+    }
+
+    /// Partial lines (CRI `P` fragments) never completed, one per call: rejected as `malformed`. The
+    /// formats offered here read line by line and hold no record open.
+    public mutating func finish(into call: inout RawCall) -> LineOutcome? {
+        for w in wrappers.indices where wrappers[w]?.takeUnfinished() == true {
+            call.reset()
+            return .rejected(.malformed)
+        }
+        return nil
+    }
+
+    /// Moves the candidate at `order[k]` (not the detected format) to the front of the candidates of
+    /// its specificity: after the detected format and after every more specific one.
+    private mutating func promote(at k: Int) {
+        let c = order[k]
+        var front = 1
+        while front < k, candidates[order[front]].specificity > candidates[c].specificity { front += 1 }
+        guard front < k else { return }
+        order.remove(at: k)
+        order.insert(c, at: front)
     }
 
     /// Records parsed per format since the last call (formats with none left out), and resets them.

@@ -78,7 +78,7 @@ public enum Redactor {
                     if line[j] >= 48 && line[j] <= 57 { digits += 1 } else if line[j] != UInt8(ascii: ".") { letters += 1 }
                     j += 1
                 }
-                if j - i >= 16 && digits > 0 && letters > 0 {
+                if j - i >= CredentialShape.tokenMinimumLength && digits > 0 && letters > 0 {
                     out.append(contentsOf: mask.utf8)
                     i = j
                     continue

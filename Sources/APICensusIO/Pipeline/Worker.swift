@@ -105,7 +105,10 @@ final class Worker {
         case .range(let path, let range, let part):
             readRange(input: input, path: path, range: range, part: part, parser: &parser)
         case .chunk(let piped):
-            _ = consume(piped.chunk, input: input, part: piped.sequence, firstLine: 0, parser: &parser)
+            // A parser lives for one chunk here (other workers parse the stream's other chunks): what it
+            // still holds at the chunk's end (a CRI partial line) is counted now, not dropped.
+            let lines = consume(piped.chunk, input: input, part: piped.sequence, firstLine: 0, parser: &parser)
+            finish(&parser, input: input, part: piped.sequence, line: lines, offset: piped.chunk.endOffset)
         }
     }
 

@@ -16,6 +16,8 @@ struct ExpectedRecord {
     var client: String?
     var timeMillis: Int64?
     var userAgent: String?
+    /// The transaction a line belongs to, when the upstream names it (crowdsec's ModSecurity `uniqueid`).
+    var transactionId: String?
 }
 
 /// How an upstream's expectations line up with the log file.
@@ -40,6 +42,7 @@ struct ParsedRecord {
     var timeMillis: Int64
     var userAgent: String
     var requestIsValid: Bool
+    var requestId: String
 
     init(_ call: RawCall, line: Int) {
         self.line = line
@@ -52,6 +55,7 @@ struct ParsedRecord {
         timeMillis = call.timestampMillis
         userAgent = call.userAgent.text
         requestIsValid = call.requestIsValid
+        requestId = call.requestId.text
     }
 }
 
@@ -97,6 +101,7 @@ enum CorpusExpectations {
                 r.userAgent = pick(["http_user_agent"], in: meta) ?? pick(["http_user_agent", "agent", "user_agent"], in: parsed)
                 r.bytes = int(pick(["bytes", "body_bytes_sent", "sent_bytes", "size"], in: parsed))
                 r.host = pick(["target_fqdn"], in: meta) ?? pick(["target_fqdn"], in: parsed)
+                r.transactionId = pick(["uniqueid", "unique_id"], in: parsed)
                 byLine[i] = r
             }
         }

@@ -97,11 +97,14 @@ import Testing
                 start = end + 1
             }
         }
-        // A record still open at the end of the input (a multi-line format) is completed or rejected.
-        switch parser.finish(into: &call) {
-        case .call?: records.append(ParsedRecord(call, line: max(lineNumber - 1, 0)))
-        case .rejected(let reason)?: rejected.append((max(lineNumber - 1, 0), reason))
-        default: break
+        // Records still open at the end of the input (a multi-line record, the transactions being
+        // gathered) are completed or rejected.
+        while let outcome = parser.finish(into: &call) {
+            switch outcome {
+            case .call: records.append(ParsedRecord(call, line: max(lineNumber - 1, 0)))
+            case .rejected(let reason): rejected.append((max(lineNumber - 1, 0), reason))
+            case .ignored: break
+            }
         }
         return (records, rejected, nonBlank)
     }
@@ -132,12 +135,16 @@ import Testing
         var compared = 0
         var problems: [String] = []
         // Records spanning lines (a ModSecurity transaction over several error-log lines) complete on
-        // a later line than the ones an upstream reading line by line describes: each record is
-        // compared with the upstream line of the same transaction (same client) before it.
+        // a later line than the ones an upstream reading line by line describes (transactions still
+        // open are completed at the end of the input): each record is compared with the upstream
+        // lines of its transaction when the upstream names it, else with the line of the same client
+        // before it.
         if FormatCatalog.readsSequentially(format) && alignment == .line {
             var previousLine = -1
             for p in records {
-                let candidates = expected.filter { $0.index >= previousLine && $0.index <= p.line && !errorLogLines.contains($0.index) }
+                let sameTransaction = p.requestId.isEmpty ? [] : expected.filter { $0.transactionId == p.requestId && !errorLogLines.contains($0.index) }
+                let candidates = !sameTransaction.isEmpty ? sameTransaction
+                    : expected.filter { $0.index >= previousLine && $0.index <= p.line && !errorLogLines.contains($0.index) }
                 previousLine = p.line
                 guard !candidates.isEmpty else { continue }
                 guard let e = candidates.last(where: { $0.client.map { RecordComparison.address($0) == RecordComparison.address(p.client) } ?? false }) else {

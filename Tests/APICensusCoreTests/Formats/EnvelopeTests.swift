@@ -65,6 +65,55 @@ import Testing
         #expect(unwrap(.dockerJSON, #"{"log":"x","stream":"stdout""#) == nil)
     }
 
+    /// A combined line split into CRI fragments: `P`, `P`, then the `F` that ends it.
+    static func criFragments(_ stream: String, path: String) -> [String] {
+        ["2026-10-10T13:55:36Z \(stream) P 203.0.113.7 - - [10/Oct/2026:13:55:36 +0000] ",
+         "2026-10-10T13:55:36Z \(stream) P \"GET \(path) HTTP/1.1\" 200 ",
+         "2026-10-10T13:55:36Z \(stream) F 5 \"-\" \"curl/8\""]
+    }
+
+    @Test func criStreamsAreJoinedSeparately() {
+        // stdout's and stderr's fragments interleave: each line is joined from its own stream only.
+        let out = Self.criFragments("stdout", path: "/out"), err = Self.criFragments("stderr", path: "/err")
+        var p = EnvelopedParser(envelope: .cri, inner: CombinedLogParser(format: .combined))
+        let (calls, outcomes) = p.records([out[0], err[0], out[1], err[1], err[2], out[2]].joined(separator: "\n"))
+        #expect(outcomes == [.ignored, .ignored, .ignored, .ignored, .call, .call])
+        #expect(calls.map(\.target) == ["/err", "/out"])
+        #expect(calls.allSatisfy { $0.status == 200 && $0.bytes == 5 && $0.agent == "curl/8" })
+        // A stdout fragment followed by a full stderr line: the stderr line alone, stdout still open.
+        var q = EnvelopedParser(envelope: .cri, inner: CombinedLogParser(format: .combined))
+        let full = "2026-10-10T13:55:37Z stderr F \(Self.combined)"
+        let (single, _) = q.records([out[0], full].joined(separator: "\n"))
+        #expect(single.map(\.target) == ["/api/v1/users/42"] && single[0].client == "203.0.113.7")
+        var call = RawCall()
+        #expect(q.finish(into: &call) == .rejected(.malformed))
+        #expect(q.finish(into: &call) == nil)
+    }
+
+    @Test func criPartialLineAtTheEndIsRejected() {
+        let out = Self.criFragments("stdout", path: "/a"), err = Self.criFragments("stderr", path: "/b")
+        let text = ([Self.criFragments("stdout", path: "/whole").joined(separator: "\n"), out[0], out[1], err[0]]).joined(separator: "\n") + "\n"
+        // Through the aggregator: the two partial lines (stdout's two fragments, stderr's one) are
+        // rejected at the end, each in place of one of its fragments, with a note saying why.
+        var aggregator = CallAggregator()
+        var p = EnvelopedParser(envelope: .cri, inner: AnyLineParser(CombinedLogParser(format: .combined)))
+        let bytes = Array(text.utf8)
+        bytes.withUnsafeBufferPointer { _ = aggregator.consume(chunk: $0, input: 0, chunkIndex: 0, firstLine: 0, startOffset: 0, parser: &p) }
+        aggregator.finish(&p, input: 0, at: LineLocation(input: 0, chunk: 0, lineInChunk: 5, byteOffset: Int64(bytes.count)))
+        let state = aggregator.snapshot()
+        let c = state.files[0]!
+        #expect(c.lines == 6 && c.parsed == 1 && c.rejected == 2 && c.ignored == 3)
+        #expect(state.rejectedByReason[.malformed] == 2)
+        #expect(state.samples.first?.text.contains("partial line never completed") == true)
+        // The per-line (mixed) parser rejects them too.
+        var mixed = MixedFormatParser(primary: FormatPlan(format: .combined, envelope: .cri, perLine: true), formats: FormatSet())
+        let (calls, _) = mixed.records([out[0], out[1], err[0], err[1], err[2]].joined(separator: "\n"))
+        #expect(calls.map(\.target) == ["/b"])
+        var call = RawCall()
+        #expect(mixed.finish(into: &call) == .rejected(.malformed))
+        #expect(mixed.finish(into: &call) == nil)
+    }
+
     @Test func criContainerLog() {
         let r = unwrap(.cri, "2026-10-10T13:55:36.000000001Z stdout F \(Self.combined)")
         #expect(r?.inner == Self.combined && r?.time == utcMillis(2026, 10, 10, 13, 55, 36))

@@ -37,16 +37,31 @@ struct FormatCatalogTests {
         #expect(Set(FormatCatalog.all.map(\.format)) == Set(LogFormat.allCases).subtracting([.custom]))
     }
 
-    @Test func yieldsAreWhatTheExampleFills() {
+    @Test(arguments: FormatCatalog.all.map(\.format))
+    func yieldsAreWhatTheExampleFills(format: LogFormat) {
         // A format claiming a field must fill it on its own example when the example carries it;
         // the converse (filling a field it does not claim) would hide evidence from the indicators.
-        for descriptor in FormatCatalog.all where !descriptor.readsSequentially {
-            var parser = descriptor.makeParser(.default)
-            var call = RawCall()
-            let outcome = Array(descriptor.example.utf8).withUnsafeBufferPointer { parser.parse($0, into: &call) }
-            guard outcome == .call else { continue }
+        // Sequential formats read the whole example (header lines first) and are judged on the record
+        // it ends with (handed out by `finish` when it completes only with its input).
+        let descriptor = FormatCatalog.descriptor(for: format)
+        var parser = descriptor.makeParser(.default)
+        var call = RawCall()
+        var outcome = LineOutcome.ignored
+        // One buffer for the whole example: the record's views point into it until the end.
+        let bytes = Array(descriptor.example.utf8)
+        bytes.withUnsafeBufferPointer { buffer in
+            var start = 0
+            for i in 0...buffer.count where i == buffer.count || buffer[i] == UInt8(ascii: "\n") {
+                let lineOutcome = parser.parse(Bytes(rebasing: buffer[start..<i]), into: &call)
+                start = i + 1
+                if lineOutcome == .call || !descriptor.readsSequentially { outcome = lineOutcome }
+                if lineOutcome == .call { break }
+            }
+            if outcome != .call, let last = parser.finish(into: &call) { outcome = last }
+            #expect(outcome == .call, "\(format.rawValue) example gave no record")
+            guard outcome == .call else { return }
             for field in CallField.allCases where call.fills(field) {
-                #expect(descriptor.yields.contains(field), "\(descriptor.format.rawValue) fills \(field.rawValue) but does not declare it")
+                #expect(descriptor.yields.contains(field), "\(format.rawValue) fills \(field.rawValue) but does not declare it")
             }
         }
     }

@@ -116,9 +116,103 @@ struct HAProxyCapturedHostShapeTests {
     @Test(arguments: [
         "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NSJ9.c2lnbmF0dXJlLXZhbHVlLTEyMzQ1Njc4OTA",
         "ak_live.9f8e7d6c5b4a39281706f5e4d3c2b1a0",
-        "abc.def123", "key.part.x1y2", "1.2.3", "host.example.com:80a", "a..b.com",
+        "abc.def123", "key.part.x1y2", "1.2.3", "host.example.com:80a", "a..b.com", "sk_live_abc.def", "key_1.example.com",
     ])
     func credentialsAndOddValuesAreNotHosts(value: String) {
         #expect(!Array(value.utf8).withUnsafeBufferPointer { HAProxyLogParser.isHostShaped($0) })
+    }
+}
+
+/// Captured header values that are credentials: sorted into the credential fields (classified,
+/// never written out), never into the host (printed in the report) or the user agent.
+struct HAProxyCapturedCredentialTests {
+    static func capture(_ values: String) -> TextFormatLine {
+        TextFormatTesting.one(.haproxy, HAProxyLogParserTests.httplog.replacingOccurrences(of: "{1wt.eu} {}", with: "{\(values)} {}"))
+    }
+
+    static let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NSJ9.c2lnbmF0dXJlLXZhbHVlLTEyMzQ1Njc4OTA"
+
+    @Test func aBareJWTIsAnAuthorization() {
+        let r = Self.capture("api.example.com|\(Self.jwt)|curl/8.5.0")
+        #expect(r.outcome == .call)
+        #expect(r.authorization == Self.jwt && r.host == "api.example.com" && r.userAgent == "curl/8.5.0" && r.forwardedFor == "")
+        // Alone, and before the host: still never the host.
+        let alone = Self.capture(Self.jwt)
+        #expect(alone.authorization == Self.jwt && alone.host == "" && alone.userAgent == "" && alone.forwardedFor == "")
+        // The classifier reads the bare JWT by its shape.
+        var call = RawCall()
+        let line = Array(HAProxyLogParserTests.httplog.replacingOccurrences(of: "{1wt.eu}", with: "{\(Self.jwt)}").utf8)
+        let auth = line.withUnsafeBufferPointer { p -> AuthKind in
+            var parser = HAProxyLogParser()
+            #expect(parser.parse(p, into: &call) == .call)
+            return CallClassifier().classify(call, query: nil, traits: InputTraits(InputContext(role: .lb, yields: CallFieldSet(FormatDescriptor.haproxy.yields)))).auth
+        }
+        #expect(auth == .bearerJWT)
+    }
+
+    @Test func aBasicCredentialWithoutItsSchemeIsAnAuthorization() {
+        // base64("alice:wonderland"), and one with `+`/`/` in it.
+        let r = Self.capture("api.example.com|YWxpY2U6d29uZGVybGFuZA==")
+        #expect(r.authorization == "YWxpY2U6d29uZGVybGFuZA==" && r.userAgent == "" && r.host == "api.example.com")
+        let slashed = "Pz8/Pjo+Pz8/"  // base64("???>:>???")
+        let s = Self.capture(slashed)
+        #expect(s.authorization == slashed && s.userAgent == "" && s.host == "")
+    }
+
+    @Test func apiKeysAreAPIKeysNeverHostsOrAgents() {
+        for key in ["wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "ak_live.9f8e7d6c5b4a39281706f5e4d3c2b1a0",
+                    "sk_live_4eC39HqLyjWDarjtT1zdp7dc", "key.part.x1y2z3w4v5u6t7s8"] {
+            let r = Self.capture("api.example.com|\(key)")
+            #expect(r.apiKey == key && r.host == "api.example.com" && r.userAgent == "" && r.forwardedFor == "", "\(key)")
+            let alone = Self.capture(key)
+            #expect(alone.apiKey == key && alone.host == "" && alone.userAgent == "", "\(key)")
+        }
+        // A dotted key too short to be a token is not read at all (and is still not a host).
+        let short = Self.capture("sk_live_abc.def")
+        #expect(short.host == "" && short.apiKey == "" && short.userAgent == "")
+    }
+
+    @Test func schemesAreCaseInsensitiveAndSignedRequestsAreAuthorizations() {
+        let sigv4 = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261010/us-east-1/execute-api/aws4_request, SignedHeaders=host, Signature=5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7"
+        let r = Self.capture(sigv4)
+        #expect(r.authorization == sigv4 && r.userAgent == "")
+        #expect(Self.capture("bearer abc").authorization == "bearer abc")
+        #expect(Self.capture("Token 0123456789abcdef0123").authorization == "Token 0123456789abcdef0123")
+    }
+
+    @Test func nearMissesKeepTheirFields() {
+        // Product tokens are user agents, host names hosts; a request id (UUID) is not an API key.
+        for agent in ["curl/8.5.0", "python-requests/2.31.0", "Go-http-client/1.1", "Apache-HttpClient/4.5.13", "okhttp/4.9.3-beta"] {
+            let r = Self.capture(agent)
+            #expect(r.userAgent == agent && r.apiKey == "" && r.authorization == "", "\(agent)")
+        }
+        let host = Self.capture("api-gateway-01.prod.example.com")
+        #expect(host.host == "api-gateway-01.prod.example.com" && host.apiKey == "")
+        let uuid = Self.capture("api.example.com|3bbc0252-2d5c-49fe-bd89-104e9b61770b")
+        #expect(uuid.apiKey == "" && uuid.host == "api.example.com" && uuid.forwardedFor == "")
+        // Not a product token: two slashes, a version that is not a version.
+        #expect(Self.capture("abc/def/ghi").userAgent == "")
+        #expect(Self.capture("curl/x8").userAgent == "")
+        // base64 of text without a colon is not a Basic credential.
+        #expect(Self.capture("aGVsbG8=").authorization == "")
+    }
+}
+
+struct CredentialShapeTests {
+    @Test(arguments: [
+        (HAProxyCapturedCredentialTests.jwt, CredentialShape?.some(.jwt)),
+        ("YWxpY2U6d29uZGVybGFuZA==", .basic),
+        ("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", .token),
+        ("0123456789abcdef0123456789abcdef", .token),
+        ("3bbc0252-2d5c-49fe-bd89-104e9b61770b", nil),
+        ("api.example.com", nil),
+        ("abcdefghijklmnopqrstuvwxyz", nil),
+        ("short1", nil),
+        ("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0", .token),  // one dot: not a JWT, still a token
+        ("aGVsbG8=", nil),  // base64("hello"): no colon, too short for a token
+        ("with space 0123456789abcdef", nil),
+    ])
+    func shapes(value: String, shape: CredentialShape?) {
+        #expect(Array(value.utf8).withUnsafeBufferPointer { CredentialShape.of($0) } == shape, "\(value)")
     }
 }

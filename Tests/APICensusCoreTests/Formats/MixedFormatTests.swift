@@ -52,6 +52,50 @@ import Testing
         #expect(p.record("").outcome == .ignored)
     }
 
+    /// Traefik's CLF lines with one plain combined line among them: the combined parser reads
+    /// Traefik's lines too, so it must not take over the lines after the one it alone read.
+    static let traefik = TraefikCLFLogParserTests.line
+    static let traefikWithCombined = [traefik, traefik, TraefikCLFLogParserTests.combined, traefik, traefik].joined(separator: "\n")
+
+    @Test func aLenientFormatNeverTakesOverTheDetectedFormatsLines() {
+        var p = MixedFormatParser(primary: FormatPlan(format: .traefikCLF, perLine: true), formats: FormatSet())
+        let (calls, outcomes) = p.records(Self.traefikWithCombined)
+        #expect(outcomes == Array(repeating: .call, count: 5))
+        #expect(calls.map(\.route) == ["root@docker -> leaf@docker", "root@docker -> leaf@docker", "",
+                                       "root@docker -> leaf@docker", "root@docker -> leaf@docker"])
+        #expect(calls[4].upstream == "http://172.17.0.4:80" && calls[4].duration == 25_000)
+        let counts = Dictionary(uniqueKeysWithValues: p.takeCounts().map { ($0.format, $0.records) })
+        #expect(counts == [.traefikCLF: 4, .combined: 1])
+    }
+
+    @Test func aLenientFormatNeverMovesAheadOfAMoreSpecificOne() {
+        // Detected: HAProxy. Neither Traefik's nor the combined lines are its own; after the combined
+        // parser read one line, Traefik's lines still go to the more specific Traefik parser.
+        var p = MixedFormatParser(primary: FormatPlan(format: .haproxy, perLine: true), formats: FormatSet())
+        let (calls, _) = p.records(Self.traefikWithCombined)
+        #expect(calls.count == 5)
+        #expect(calls[3].route == "root@docker -> leaf@docker" && calls[4].route == "root@docker -> leaf@docker")
+        let counts = Dictionary(uniqueKeysWithValues: p.takeCounts().map { ($0.format, $0.records) })
+        #expect(counts == [.traefikCLF: 4, .combined: 1])
+    }
+
+    @Test func genericJSONLinesNeverTakesOverASpecificJSONFormat() {
+        // `json_lines` reads Envoy's JSON (its `method`, `path`, `protocol` keys) but loses the route.
+        let envoy = FormatDescriptor.envoyJSON.example
+        let nginx = #"{"time_iso8601":"2026-10-10T13:55:38+00:00","remote_addr":"10.0.0.3","request":"POST /v1/orders HTTP/1.1","status":201}"#
+        var plain = JSONLinesParser(fieldMap: .default)
+        #expect(plain.record(envoy).outcome == .call)
+        #expect(FormatDescriptor.envoyJSON.makeParser(.default).parsing(nginx) != .call)
+        let text = [envoy, nginx, envoy, envoy].joined(separator: "\n")
+        for primary in [LogFormat.envoyJSON, .combined] {
+            var p = MixedFormatParser(primary: FormatPlan(format: primary, perLine: true), formats: FormatSet())
+            let (calls, _) = p.records(text)
+            #expect(calls.map(\.route) == ["users-route", "", "users-route", "users-route"], "primary \(primary)")
+            let counts = Dictionary(uniqueKeysWithValues: p.takeCounts().map { ($0.format, $0.records) })
+            #expect(counts == [.envoyJSON: 3, .jsonLines: 1], "primary \(primary)")
+        }
+    }
+
     @Test func formatsWhoseLinesDependOnEarlierOnesAreNotMixed() {
         let formats = FormatSet()
         #expect(formats.makeParser(FormatPlan(format: .modsecurityNative, perLine: true)) is AnyLineParser)
@@ -61,5 +105,14 @@ import Testing
         var none = formats.makeParser(.custom)
         var call = RawCall()
         #expect(Array("x".utf8).withUnsafeBufferPointer { none.parse($0, into: &call) } == .rejected(.unknownFormat))
+    }
+}
+
+extension LineParser {
+    /// The outcome of one line through this parser (a copy: the parser itself is not changed).
+    func parsing(_ line: String) -> LineOutcome {
+        var copy = self
+        var call = RawCall()
+        return Array(line.utf8).withUnsafeBufferPointer { copy.parse($0, into: &call) }
     }
 }

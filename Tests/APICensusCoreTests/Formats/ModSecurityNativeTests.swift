@@ -172,7 +172,7 @@ import Testing
         aggregator.finish(&q, input: 0, at: LineLocation(input: 0, chunk: 0, lineInChunk: 60, byteOffset: Int64(text.utf8.count)))
         let c = aggregator.snapshot().files[0]!
         #expect(c.parsed == 1 && c.rejected == 1 && c.parsed + c.ignored + c.rejected == c.lines)
-        #expect(aggregator.snapshot().samples.first?.text == "(record cut short by the end of the input)")
+        #expect(aggregator.snapshot().samples.first?.text.contains("never completed") == true)
     }
 
     @Test func bodyLinesThatLookLikeBoundariesStayBody() {

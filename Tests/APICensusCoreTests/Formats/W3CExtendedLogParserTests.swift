@@ -96,3 +96,61 @@ import Testing
         #expect(r.f1 >= 0.95, "F1 \(r.f1)")
     }
 }
+
+/// A data line must have as many values as `#Fields:` names: one value more or less would put every
+/// value after it in the wrong column.
+struct W3CValueCountTests {
+    static let header = """
+    #Software: Netscaler Web Logging(NSWL)
+    #Fields: date time c-ip cs-method cs-uri-stem sc-status sc-bytes cs(User-Agent) cs-host time-taken
+    """
+    static let good = "2026-10-10 13:55:36 203.0.113.7 GET /api/v1/users/42 200 512 curl/8.5.0 api.example.com 1"
+
+    func last(_ line: String) -> TextFormatLine { TextFormatTesting.parse(.w3c, Self.header + "\n" + line)[2] }
+
+    @Test func aLineWithTheRightNumberOfValuesIsRead() {
+        let r = last(Self.good)
+        #expect(r.outcome == .call && r.host == "api.example.com" && r.userAgent == "curl/8.5.0" && r.durationMicros == 1_000_000)
+    }
+
+    @Test func aRawSpaceInAValueMakesTheLineTooLong() {
+        // A writer that does not `+`-encode: the host would be read from the agent's second word.
+        let r = last(Self.good.replacingOccurrences(of: "curl/8.5.0", with: "Mozilla/5.0 (X11)"))
+        #expect(r.outcome == .rejected(.malformed))
+        #expect(last(Self.good + " extra").outcome == .rejected(.malformed))
+    }
+
+    @Test func aSpaceSeparatedLineWithFewerValuesIsRefused() {
+        // NetScaler writing an empty user agent as nothing: the host would be read as the agent.
+        #expect(last(Self.good.replacingOccurrences(of: " curl/8.5.0 ", with: "  ")).outcome == .rejected(.malformed))
+    }
+
+    @Test func aCutLineIsTooShort() {
+        #expect(last(String(Self.good.dropLast(18))).outcome == .rejected(.malformed))  // no host, no time-taken
+        #expect(last(String(Self.good.dropLast(2))).outcome == .rejected(.malformed))   // no time-taken
+    }
+
+    @Test func oneTrailingEmptyValueIsAllowed() {
+        // The last value empty after its separator (space-separated), or a tab-separated line ending
+        // with a tab: read, with no time-taken.
+        let spaced = last(String(Self.good.dropLast(1)))
+        #expect(spaced.outcome == .call && spaced.durationMicros == -1 && spaced.host == "api.example.com")
+        let tabbed = last(String(Self.good.replacingOccurrences(of: " ", with: "\t").dropLast(1)))
+        #expect(tabbed.outcome == .call && tabbed.durationMicros == -1 && tabbed.host == "api.example.com")
+        // Two missing are not one trailing empty value.
+        #expect(last(String(Self.good.dropLast(17))).outcome == .rejected(.malformed))
+    }
+
+    @Test func tabSeparatedLinesMayLackTheirLastColumns() {
+        // Tabs keep empty values in place: a short line lacks its last columns, nothing is shifted
+        // (a CloudFront sample in Elastic's tests has 31 of its 33 columns).
+        let tabbed = Self.good.replacingOccurrences(of: " ", with: "\t")
+        let short = last(String(tabbed.dropLast(18)))
+        #expect(short.outcome == .call && short.userAgent == "curl/8.5.0" && short.host == "" && short.durationMicros == -1)
+        // An empty value in the middle stays in its column.
+        let empty = last(tabbed.replacingOccurrences(of: "\tcurl/8.5.0\t", with: "\t\t"))
+        #expect(empty.outcome == .call && empty.userAgent == "" && empty.host == "api.example.com")
+        // Too many values are still refused.
+        #expect(last(tabbed + "\textra").outcome == .rejected(.malformed))
+    }
+}

@@ -53,6 +53,12 @@ public struct EnvelopeUnwrapper {
         }
     }
 
+    /// Whether a partial line (CRI `P` fragments) is still waiting for its end; each call forgets one
+    /// (so a parser's `finish` rejects one partial line per call, never drops it).
+    public mutating func takeUnfinished() -> Bool {
+        kind == .cri ? cri!.takeUnfinished() : false
+    }
+
     /// The envelope's own time for the last unwrapped line, when it has one with a date
     /// (milliseconds since the epoch). Decoded only on request: inner lines usually carry their time.
     public func timestampMillis() -> Int64? {
@@ -96,7 +102,14 @@ public struct EnvelopedParser<Inner: LineParser>: LineParser {
         }
     }
 
+    /// The inner parser's open records, then each partial line never completed, rejected as
+    /// `malformed` (its fragments were counted as ignored lines).
     public mutating func finish(into call: inout RawCall) -> LineOutcome? {
-        inner.finish(into: &call)
+        if let outcome = inner.finish(into: &call) { return outcome }
+        if unwrapper.takeUnfinished() {
+            call.reset()
+            return .rejected(.malformed)
+        }
+        return nil
     }
 }

@@ -38,8 +38,11 @@ import Darwin
 /// Captured headers are positional (`capture request header Host len 64` decides what the first
 /// value is) and unnamed in the log, so the first block's values are recognised by shape: an
 /// `Authorization` scheme (`Bearer …`, `Basic …`) → authorization (classified, never written out);
-/// a URL → referrer; a value with a space or a `/` → user agent; a comma-separated list →
-/// X-Forwarded-For; a bare host name or address → host.
+/// a URL → referrer; a comma-separated list of addresses → X-Forwarded-For; another value with a
+/// space → user agent; a bare JWT or a Basic credential without its scheme → authorization; a
+/// product token (`curl/8.5.0`) → user agent; a bare host name or address → host; a long opaque
+/// token (`CredentialShape`) → API key. Anything else is not read: a credential is never taken for
+/// a host or a user agent.
 public struct HAProxyLogParser: LineParser {
     public init() {}
 
@@ -211,6 +214,8 @@ public struct HAProxyLogParser: LineParser {
     }
 
     /// Values of the first captured-header block, recognised by shape (see the type's documentation).
+    /// Credentials are recognised first: a captured value is never put in a field the report prints
+    /// (host) or that does not hold secrets (user agent) when it is shaped like a token.
     static func readCaptures(_ c: LogLineCursor, _ block: Range<Int>, into call: inout RawCall) {
         var s = block.lowerBound
         while s <= block.upperBound {
@@ -225,22 +230,67 @@ public struct HAProxyLogParser: LineParser {
                 if call.referrer.count == 0 { call.referrer = v }
             } else if v.contains(UInt8(ascii: ",")) && isAddressList(v) {
                 if call.forwardedFor.count == 0 { call.forwardedFor = v }
-            } else if v.contains(UInt8(ascii: " ")) || v.contains(UInt8(ascii: "/")) {
+            } else if v.contains(UInt8(ascii: " ")) {
+                if call.userAgent.count == 0 { call.userAgent = v }
+            } else if let shape = CredentialShape.of(v), shape != .token {
+                // A bare JWT (`Authorization: <jwt>`, `X-Access-Token`) or a Basic credential captured
+                // without its scheme (`word(2,' ')`): the classifier reads a bare JWT by its shape.
+                if call.authorization.count == 0 { call.authorization = v }
+            } else if isProductToken(v) {
                 if call.userAgent.count == 0 { call.userAgent = v }
             } else if isHostShaped(v) {
                 if call.host.count == 0 { call.host = v } else if call.forwardedFor.count == 0 { call.forwardedFor = v }
+            } else if CredentialShape.isOpaqueToken(v) {
+                // An API key or session token (`X-Api-Key`): counted as API-key authentication.
+                if call.apiKey.count == 0 { call.apiKey = v }
             }
         }
     }
 
-    /// `Bearer …`, `Basic …` (a captured Authorization header), or the scheme alone (what a
-    /// configuration capturing `req.hdr(Authorization),word(1,' ')` logs).
+    /// An `Authorization` value (`Bearer …`, `Basic …`, `AWS4-HMAC-SHA256 Credential=…`), or the
+    /// scheme alone (what a configuration capturing `req.hdr(Authorization),word(1,' ')` logs).
+    /// Schemes are case-insensitive.
     static func isAuthorizationScheme(_ v: Bytes) -> Bool {
         func starts(_ scheme: StaticString) -> Bool {
             let n = scheme.utf8CodeUnitCount
-            return v.count >= n && memcmp(v.baseAddress!, scheme.utf8Start, n) == 0 && (v.count == n || v[n] == UInt8(ascii: " "))
+            guard v.count >= n, v.count == n || v[n] == UInt8(ascii: " ") else { return false }
+            for k in 0..<n where v[k] | 0x20 != scheme.utf8Start[k] | 0x20 { return false }
+            return true
         }
-        return starts("Bearer") || starts("Basic") || starts("Digest") || starts("Negotiate")
+        return starts("Bearer") || starts("Basic") || starts("Digest") || starts("Negotiate") || starts("NTLM")
+            || starts("Token") || starts("ApiKey") || starts("AWS4-HMAC-SHA256") || starts("HOBA") || starts("Mutual")
+    }
+
+    /// A user agent without a space: one product token `name/version` (`curl/8.5.0`,
+    /// `python-requests/2.31.0`, `Go-http-client/1.1`), the version digits first, dot-separated.
+    static func isProductToken(_ v: Bytes) -> Bool {
+        guard let slash = v.firstIndex(of: UInt8(ascii: "/")), slash > 0, slash <= 64, slash + 1 < v.count, v.count - slash <= 33 else {
+            return false
+        }
+        guard (v[0] | 0x20) &- 97 < 26 else { return false }
+        for b in v[..<slash] {
+            switch b {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."): continue
+            default: return false
+            }
+        }
+        // `8.5.0`, `11.0.2-beta`, `1.0rc1`: digits, then dot-separated segments.
+        var i = slash + 1
+        guard v[i] &- 48 < 10 else { return false }
+        while i < v.count, v[i] &- 48 < 10 { i += 1 }
+        while i < v.count {
+            guard v[i] == UInt8(ascii: "."), i + 1 < v.count else { return false }
+            i += 1
+            let segment = i
+            while i < v.count, v[i] != UInt8(ascii: ".") {
+                let b = v[i]
+                guard b &- 48 < 10 || (b | 0x20) &- 97 < 26 || b == UInt8(ascii: "-") else { return false }
+                i += 1
+            }
+            guard i > segment else { return false }
+        }
+        return true
     }
 
     /// `198.51.100.7, 10.0.0.1`, `2001:db8::1,[::1]`: addresses and the separators of a list.
@@ -288,7 +338,8 @@ public struct HAProxyLogParser: LineParser {
             switch b {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"): labelNumeric = false
             case UInt8(ascii: "0")...UInt8(ascii: "9"): labelAlphabetic = false
-            case UInt8(ascii: "-"), UInt8(ascii: "_"): labelAlphabetic = false; labelNumeric = false
+            // `_` is not a host-name character (RFC 1123), and API keys use it (`sk_live_abc.def`).
+            case UInt8(ascii: "-"): labelAlphabetic = false; labelNumeric = false
             default: return false
             }
             labelLength += 1
@@ -349,7 +400,7 @@ extension FormatDescriptor {
         format: .haproxy, title: "HAProxy HTTP log (httplog, httpslog, tcplog; with or without syslog prefix)", defaultRole: .lb,
         yields: [.method, .target, .httpVersion, .host, .client, .referrer, .userAgent, .status, .responseBytes,
                  .timestamp, .duration, .scheme, .tlsProtocol, .tlsCipher, .clientCertificate, .upstream, .service,
-                 .forwardedFor, .authorization],
+                 .forwardedFor, .authorization, .apiKey],
         example: #"Oct 10 13:55:36 lb1 haproxy[14389]: 203.0.113.7:33317 [10/Oct/2026:13:55:36.655] https-in~ users-api/srv1 10/0/30/69/109 200 512 - - ---- 1/1/1/1/0 0/0 {api.example.com|curl/8.5.0} {} "GET /api/v1/users/42 HTTP/1.1" 0/0/0/0/0 api.example.com/TLSv1.3/TLS_AES_256_GCM_SHA384"#,
         specificity: 20, makeParser: { _ in HAProxyLogParser() })
 }

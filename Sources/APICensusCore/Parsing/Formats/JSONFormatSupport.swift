@@ -151,7 +151,8 @@ enum JSONFieldValue {
         return true
     }
 
-    /// `scheme://host[:port]/…` → (`scheme`, `host[:port]`); nil when the text is not an absolute URL.
+    /// `scheme://[user-info@]host[:port]/…` → (`scheme`, `host[:port]`), user-info dropped; nil when the
+    /// text is not an absolute URL.
     static func schemeAndAuthority(_ url: Bytes) -> (scheme: Bytes, authority: Bytes)? {
         guard let base = url.baseAddress else { return nil }
         let n = url.count
@@ -164,9 +165,11 @@ enum JSONFieldValue {
         }
         guard i > 0, i + 2 < n, url[i + 1] == UInt8(ascii: "/"), url[i + 2] == UInt8(ascii: "/") else { return nil }
         let scheme = Bytes(start: base, count: i)
-        let hostStart = i + 3
+        var hostStart = i + 3
         var hostEnd = hostStart
         while hostEnd < n, url[hostEnd] != UInt8(ascii: "/"), url[hostEnd] != UInt8(ascii: "?"), url[hostEnd] != UInt8(ascii: "#") {
+            // `user:password@`: credentials, never part of the host (which the report prints).
+            if url[hostEnd] == UInt8(ascii: "@") { hostStart = hostEnd + 1 }
             hostEnd += 1
         }
         guard hostEnd > hostStart else { return nil }

@@ -9,20 +9,39 @@
 ///   client: 82.64.145.141, server: foobar.com, request: "GET /?foo=… HTTP/1.1", host: "foobar.com"`.
 ///
 /// ModSecurity writes one line per rule that matched, so one request gives several lines that share a
-/// `unique_id`. The parser gathers consecutive lines of one transaction into one record (one call):
-/// the first line starts it, further lines of the same transaction are `.ignored`, and the record is
-/// returned on the first line of the next transaction (or by `finish` at the end of the input). Its
-/// WAF action is `block` when a message says `Access denied` (its code is the status, its rule the
+/// `unique_id`, and the workers or threads of a busy server interleave the lines of concurrent
+/// requests (A, B, A). The parser keeps up to `openLimit` transactions open at once, keyed by
+/// `unique_id`: a line joins its transaction wherever it is (`.ignored`), a line of a new transaction
+/// opens one, and when all are taken the least recently seen is returned as the record (one call) on
+/// that line; `finish` returns the ones still open at the end of the input, one per call. A line
+/// without a `unique_id` cannot be joined to anything and is a record of its own, returned at once.
+/// Its WAF action is `block` when a message says `Access denied` (its code is the status, its rule the
 /// deciding rule), else `detect` (its rule the first that matched). From the lines: time, client
 /// address, host (NGINX `host:`, else ModSecurity's `[hostname]`), the request (NGINX `request:`,
 /// else the path of `[uri]`, method unknown), unique id. Error-log lines without a ModSecurity
 /// message are `.ignored`; lines that are not error-log lines are rejected as `malformed`.
+///
+/// Times are the error log's own, which Apache and NGINX write in the server's local time without an
+/// offset: they are read as UTC (see docs/formats.md).
 public struct ModSecurityErrorLogParser: LineParser {
-    /// The open transaction, in one buffer, and the record handed out last, in the other: the call's
-    /// views stay valid while the next transaction is gathered.
-    private var open = OwnedBytes(capacity: 1024)
+    /// How many transactions are gathered at once: enough for the requests a server has in flight
+    /// between two messages of one of them; the least recently seen is completed first.
+    public static let openLimit = 16
+
+    /// One open transaction and the buffer its ranges point into.
+    private struct Slot {
+        var buffer: OwnedBytes
+        var transaction: Transaction
+        /// When a line of it was last seen (a counter of lines with a ModSecurity message).
+        var lastSeen: UInt64
+    }
+
+    private var slots: [Slot] = []
+    /// Buffers of transactions completed by `finish`, for the next ones to reuse.
+    private var spare: [OwnedBytes] = []
+    /// The record handed out last: its buffer keeps the call's views valid until the next line.
     private var handedOut = OwnedBytes(capacity: 1024)
-    private var pending: Transaction?
+    private var clock: UInt64 = 0
 
     public init() {}
 
@@ -37,28 +56,49 @@ public struct ModSecurityErrorLogParser: LineParser {
         guard let marker = Self.find(text, "ModSecurity: ", from: afterTime) else { return .ignored }
         var message = Message(time: time)
         message.read(text, marker: marker, prefixFrom: afterTime)
+        clock &+= 1
 
-        if let current = pending, !message.uniqueId.isEmpty, current.uniqueId(in: open).elementsEqual(text[message.uniqueId]) {
-            merge(message, text)
-            return .ignored
-        }
-        // A new transaction: hand out the open one (if any), start gathering this one.
-        let emitted = pending != nil
-        if emitted { swap(&open, &handedOut) }
-        let record = pending
-        start(message, text)
-        if emitted, let record {
+        if message.uniqueId.isEmpty {
+            // Nothing to join it to: a record of its own.
+            let record = Self.start(message, text, in: handedOut)
             fill(&call, from: record, in: handedOut)
             return .call
         }
-        return .ignored
+        let id = Bytes(rebasing: text[message.uniqueId])
+        if let k = slots.firstIndex(where: { $0.transaction.uniqueId(in: $0.buffer).elementsEqual(id) }) {
+            slots[k].transaction = Self.merge(message, text, into: slots[k].transaction, in: slots[k].buffer)
+            slots[k].lastSeen = clock
+            return .ignored
+        }
+        if slots.count < Self.openLimit {
+            let buffer = spare.popLast() ?? OwnedBytes(capacity: 1024)
+            slots.append(Slot(buffer: buffer, transaction: Self.start(message, text, in: buffer), lastSeen: clock))
+            return .ignored
+        }
+        // All taken: the least recently seen transaction is complete; its slot takes the new one.
+        let k = leastRecentlySeen()
+        swap(&slots[k].buffer, &handedOut)
+        let record = slots[k].transaction
+        slots[k].transaction = Self.start(message, text, in: slots[k].buffer)
+        slots[k].lastSeen = clock
+        fill(&call, from: record, in: handedOut)
+        return .call
     }
 
+    /// The transactions still open, least recently seen first, one per call.
     public mutating func finish(into call: inout RawCall) -> LineOutcome? {
-        guard let record = pending else { return nil }
-        pending = nil
-        fill(&call, from: record, in: open)
+        guard !slots.isEmpty else { return nil }
+        let slot = slots.remove(at: leastRecentlySeen())
+        spare.append(handedOut)
+        handedOut = slot.buffer
+        fill(&call, from: slot.transaction, in: handedOut)
         return .call
+    }
+
+    private func leastRecentlySeen() -> Int {
+        var oldest = 0
+        for k in slots.indices where slots[k].lastSeen < slots[oldest].lastSeen { oldest = k }
+        return oldest
     }
 
     // MARK: Transactions
@@ -71,46 +111,49 @@ public struct ModSecurityErrorLogParser: LineParser {
         var host = 0..<0
         var requestLine = 0..<0
         var uri = 0..<0
-        var rule = 0..<0
+        var rule = DecidingRule()
         var status: Int32 = -1
         var blocked = false
 
         func uniqueId(in buffer: OwnedBytes) -> Bytes { buffer.bytes(uniqueId) }
     }
 
-    private mutating func start(_ m: Message, _ line: Bytes) {
-        open.removeAll()
+    /// A transaction begun by `m`, its values copied into `buffer` (emptied first).
+    private static func start(_ m: Message, _ line: Bytes, in buffer: OwnedBytes) -> Transaction {
+        buffer.removeAll()
         var t = Transaction(time: m.time)
-        t.uniqueId = keep(line, m.uniqueId)
-        t.client = keep(line, m.client)
-        t.host = keep(line, m.host)
-        t.requestLine = keep(line, m.requestLine)
-        t.uri = keep(line, m.uri)
-        t.rule = keep(line, m.rule)
+        t.uniqueId = keep(line, m.uniqueId, in: buffer)
+        t.client = keep(line, m.client, in: buffer)
+        t.host = keep(line, m.host, in: buffer)
+        t.requestLine = keep(line, m.requestLine, in: buffer)
+        t.uri = keep(line, m.uri, in: buffer)
+        t.rule = DecidingRule(range: keep(line, m.rule, in: buffer), denies: m.denied)
         t.status = m.status
         t.blocked = m.denied
-        pending = t
+        return t
     }
 
-    private mutating func merge(_ m: Message, _ line: Bytes) {
-        guard var t = pending else { return }
+    /// `t` with what `m` adds: the denial and its rule, and the values `t` did not have yet.
+    private static func merge(_ m: Message, _ line: Bytes, into t: Transaction, in buffer: OwnedBytes) -> Transaction {
+        var t = t
         if m.denied, !t.blocked {
             t.blocked = true
             t.status = m.status
-            if !m.rule.isEmpty { t.rule = keep(line, m.rule) }
         }
-        if t.rule.isEmpty, !m.rule.isEmpty { t.rule = keep(line, m.rule) }
-        if t.client.isEmpty { t.client = keep(line, m.client) }
-        if t.host.isEmpty { t.host = keep(line, m.host) }
-        if t.requestLine.isEmpty { t.requestLine = keep(line, m.requestLine) }
-        if t.uri.isEmpty { t.uri = keep(line, m.uri) }
+        if !m.rule.isEmpty, t.rule.isReplaced(byDenial: m.denied) {
+            t.rule = DecidingRule(range: keep(line, m.rule, in: buffer), denies: m.denied)
+        }
+        if t.client.isEmpty { t.client = keep(line, m.client, in: buffer) }
+        if t.host.isEmpty { t.host = keep(line, m.host, in: buffer) }
+        if t.requestLine.isEmpty { t.requestLine = keep(line, m.requestLine, in: buffer) }
+        if t.uri.isEmpty { t.uri = keep(line, m.uri, in: buffer) }
         if t.time == nil { t.time = m.time }
-        pending = t
+        return t
     }
 
-    private func keep(_ line: Bytes, _ range: Range<Int>) -> Range<Int> {
+    private static func keep(_ line: Bytes, _ range: Range<Int>, in buffer: OwnedBytes) -> Range<Int> {
         guard !range.isEmpty else { return 0..<0 }
-        return open.append(Bytes(rebasing: line[range]), limit: open.count + 8192)
+        return buffer.append(Bytes(rebasing: line[range]), limit: buffer.count + 8192)
     }
 
     private func fill(_ call: inout RawCall, from t: Transaction, in buffer: OwnedBytes) {
@@ -132,7 +175,7 @@ public struct ModSecurityErrorLogParser: LineParser {
         call.status = t.status
         call.requestId = buffer.bytes(t.uniqueId)
         call.wafAction = t.blocked ? WAFActionText.block : WAFActionText.detect
-        call.wafRule = buffer.bytes(t.rule)
+        call.wafRule = buffer.bytes(t.rule.range)
     }
 
     // MARK: One message line
@@ -153,12 +196,11 @@ public struct ModSecurityErrorLogParser: LineParser {
 
         mutating func read(_ line: Bytes, marker: Int, prefixFrom: Int) {
             let body = marker + 13  // after "ModSecurity: "
-            denied = ModSecurityErrorLogParser.hasPrefix(line, at: body, "Access denied")
-            if denied, let code = ModSecurityErrorLogParser.find(line, "with code ", from: body), code + 13 <= line.count,
-               let a = ModSecurityNativeParser.digit(line[code + 10]), let b = ModSecurityNativeParser.digit(line[code + 11]),
-               let c = ModSecurityNativeParser.digit(line[code + 12]) {
-                status = Int32(a * 100 + b * 10 + c)
+            if let code = ModSecurityRuleMessages.denial(line, at: body) {
+                denied = true
+                status = code
             }
+            rule = ModSecurityRuleMessages.ruleId(line, from: body) ?? 0..<0
             // `[client X]` before the message (the last one: Apache 2.4 logs the address with its port,
             // ModSecurity then adds it without).
             var i = prefixFrom
@@ -179,9 +221,7 @@ public struct ModSecurityErrorLogParser: LineParser {
                 guard let ve = line.baseAddress.flatMap({ CombinedLogParser.closingQuote($0, vs, line.count) }) else { break }
                 let name = Bytes(rebasing: line[(open + 1)..<k])
                 let value = vs..<ve
-                if name.elementsEqual("id".utf8) {
-                    if rule.isEmpty { rule = value }
-                } else if name.elementsEqual("hostname".utf8) {
+                if name.elementsEqual("hostname".utf8) {
                     host = value
                 } else if name.elementsEqual("uri".utf8) {
                     uri = value
@@ -222,14 +262,16 @@ public struct ModSecurityErrorLogParser: LineParser {
     // MARK: Pieces
 
     /// The time an error-log line starts with, and where the rest begins: Apache
-    /// `[Thu Sep 30 13:27:06.009964 2021]` or NGINX `2021/11/18 08:34:27` (local times, read as UTC).
+    /// `[Thu Sep 30 13:27:06.009964 2021]` or NGINX `2021/11/18 08:34:27`. Both are the server's local
+    /// time with no zone in the line: they are read as UTC (docs/formats.md says so).
     static func errorLogTime(_ line: Bytes) -> (Int64?, Int)? {
         let n = line.count
         if n > 26, line[0] == UInt8(ascii: "["), line[4] == UInt8(ascii: " "), line[8] == UInt8(ascii: " "),
            let month = Timestamps.month(line[5], line[6], line[7]) {
             var close = 9
             while close < min(n, 40), line[close] != UInt8(ascii: "]") { close += 1 }
-            guard close < n, close >= 25 else { return nil }
+            // The bracket must close within the date's longest form, else the year read below is not one.
+            guard close < n, line[close] == UInt8(ascii: "]"), close >= 25 else { return nil }
             // dd hh:mm:ss[.frac] yyyy
             let day = Timestamps.digits(line, 9, 2) ?? (line[9] == UInt8(ascii: " ") ? Timestamps.digits(line, 10, 1) : nil)
             guard let day, line[11] == UInt8(ascii: " "), let h = Timestamps.digits(line, 12, 2), line[14] == UInt8(ascii: ":"),

@@ -181,14 +181,11 @@ public struct ModSecurityNativeParser: LineParser {
             if let v = CustomFormatParser.integer(p, s, e) { state.durationMicros = v }
             return
         }
-        guard let id = Self.ruleId(line) else { return }
+        guard let id = ModSecurityRuleMessages.ruleId(line) else { return }
         state.matched = true
-        let denies = Self.contains(line, "Access denied")
+        let denies = ModSecurityRuleMessages.containsDenial(line)
         if denies { state.intercepted = true }
-        if state.rule.isEmpty || (denies && !state.ruleDenies) {
-            state.rule = keep(line, id)
-            state.ruleDenies = denies
-        }
+        if state.rule.isReplaced(byDenial: denies) { state.rule = DecidingRule(range: keep(line, id), denies: denies) }
     }
 
     // MARK: The record
@@ -216,7 +213,7 @@ public struct ModSecurityNativeParser: LineParser {
         call.forwardedFor = b.bytes(state.forwardedFor)
         call.requestId = b.bytes(state.requestIdHeader.isEmpty ? state.uniqueId : state.requestIdHeader)
         call.wafAction = state.intercepted ? WAFActionText.block : (state.matched ? WAFActionText.detect : WAFActionText.pass)
-        call.wafRule = b.bytes(state.rule)
+        call.wafRule = b.bytes(state.rule.range)
         return .call
     }
 
@@ -286,23 +283,6 @@ public struct ModSecurityNativeParser: LineParser {
         }
     }
 
-    /// The range of the id in `[id "942100"]`.
-    static func ruleId(_ line: Bytes) -> Range<Int>? {
-        guard let p = line.baseAddress, line.count >= 8 else { return nil }
-        var i = 0
-        while i + 6 <= line.count {
-            if p[i] == UInt8(ascii: "["), p[i + 1] == UInt8(ascii: "i"), p[i + 2] == UInt8(ascii: "d"),
-               p[i + 3] == UInt8(ascii: " "), p[i + 4] == UInt8(ascii: "\"") {
-                let s = i + 5
-                var e = s
-                while e < line.count, p[e] != UInt8(ascii: "\"") { e += 1 }
-                return e > s && e < line.count ? s..<e : nil
-            }
-            i += 1
-        }
-        return nil
-    }
-
     /// Part A's time: `23/Nov/2026:12:00:00 +0000` (ModSecurity, optionally with a fraction), or what
     /// `Timestamps.anyMillis` reads, or `2026/11/23 12:00:00[.frac]` (some Coraza builds).
     static func time(_ t: Bytes) -> Int64? {
@@ -318,22 +298,6 @@ public struct ModSecurityNativeParser: LineParser {
 
     static func hasPrefix(_ line: Bytes, _ prefix: StaticString) -> Bool {
         CustomFormatParser.hasPrefix(line, prefix)
-    }
-
-    static func contains(_ line: Bytes, _ word: StaticString) -> Bool {
-        let n = word.utf8CodeUnitCount
-        guard line.count >= n else { return false }
-        let w = word.utf8Start
-        var i = 0
-        while i + n <= line.count {
-            if line[i] == w[0] {
-                var k = 1
-                while k < n, line[i + k] == w[k] { k += 1 }
-                if k == n { return true }
-            }
-            i += 1
-        }
-        return false
     }
 
     @inline(__always) static func digit(_ c: UInt8) -> Int? {
@@ -362,8 +326,7 @@ private struct RecordState {
     var durationMicros: Int64 = -1
     var intercepted = false
     var matched = false
-    var rule = 0..<0
-    var ruleDenies = false
+    var rule = DecidingRule()
 }
 
 /// The WAF actions this format reports, as static bytes.

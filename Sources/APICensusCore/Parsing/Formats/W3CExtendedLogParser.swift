@@ -35,7 +35,10 @@ import Darwin
 /// has any (CloudFront: its `x-forwarded-for` holds `a, b`). A value may be quoted (Incapsula quotes
 /// them all; `""` inside is a quote). `-` and `""` mean none. A new `#Fields:` line (IIS writes one
 /// at each restart) replaces the columns. Lines before any `#Fields:` cannot be read and are
-/// rejected (`malformed`); so are the lines under a `#Fields:` that has no request path column.
+/// rejected (`malformed`); so are the lines under a `#Fields:` that has no request path column, and
+/// lines with more values than `#Fields:` names, or space-separated lines with fewer (their values
+/// would land in the wrong columns; one last empty value is allowed; a tab-separated line may lack
+/// its last columns).
 ///
 /// The format reads sequentially: a line means nothing without the header above it.
 public struct W3CExtendedLogParser: LineParser {
@@ -151,7 +154,9 @@ struct W3CExtendedEngine {
         call.reset()
         guard let p = line.baseAddress else { return .ignored }
         var end = line.count
-        while end > 0, p[end - 1] == UInt8(ascii: "\r") || p[end - 1] == UInt8(ascii: "\n") || p[end - 1] == UInt8(ascii: " ") { end -= 1 }
+        while end > 0, p[end - 1] == UInt8(ascii: "\r") || p[end - 1] == UInt8(ascii: "\n") { end -= 1 }
+        let endWithSpaces = end
+        while end > 0, p[end - 1] == UInt8(ascii: " ") { end -= 1 }
         var start = 0
         while start < end, p[start] == UInt8(ascii: " ") || p[start] == UInt8(ascii: "\t") { start += 1 }
         if start == end { return .ignored }
@@ -160,7 +165,7 @@ struct W3CExtendedEngine {
             return .ignored
         }
         guard usable else { return .rejected(.malformed) }
-        return record(p, start, end, into: &call)
+        return record(p, start, end, trailingSpace: endWithSpaces > end, into: &call)
     }
 
     /// `#Fields: …` sets the columns; `#Software: …` tells IIS apart; other directives carry nothing.
@@ -194,7 +199,9 @@ struct W3CExtendedEngine {
         var wafRuleName: Range<Int>?, authorization: Range<Int>?, apiKey: Range<Int>?, contentType: Range<Int>?
     }
 
-    private mutating func record(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int, into call: inout RawCall) -> LineOutcome {
+    /// `trailingSpace`: the line ended with spaces (cut before `end`), which may be one last empty value.
+    private mutating func record(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int, trailingSpace: Bool,
+                                 into call: inout RawCall) -> LineOutcome {
         let separator = memchr(p + start, Int32(UInt8(ascii: "\t")), end - start) != nil ? UInt8(ascii: "\t") : UInt8(ascii: " ")
         // CloudFront always separates with tabs; a space-separated line is another format's.
         if flavor == .cloudFront, separator != UInt8(ascii: "\t") { return .rejected(.malformed) }
@@ -255,6 +262,15 @@ struct W3CExtendedEngine {
             if i >= end { break }
             i += 1  // past the separator
         }
+        // More values than `#Fields:` names: a value with a raw space in it (a writer that does not
+        // `+`-encode) shifts every column after it, so the line is not read. Fewer values on a
+        // space-separated line: an empty value was written as nothing (runs of spaces are one
+        // separator) and the columns after it are shifted too, or the line was cut; one last empty
+        // value (the line ends with its separator) is fine. A tab-separated line keeps its empty
+        // values in place, so fewer values there are columns missing at its end (CloudFront lines
+        // written before the last columns were added), read as none.
+        if index == count, i < end { return .rejected(.malformed) }
+        if index < count, separator == UInt8(ascii: " "), !(index == count - 1 && trailingSpace) { return .rejected(.malformed) }
         return fill(p, v, lineLength: end - start, into: &call)
     }
 
