@@ -97,7 +97,7 @@ public struct CallClassifier {
         // Transport.
         e.http = httpVersion(call.httpVersion, scheme: call.scheme)
         if traits.logsTLS || call.scheme.count > 0 {
-            e.tls = tlsState(call.tlsProtocol, scheme: call.scheme, traits: traits)
+            e.tls = tlsState(call.tlsProtocol, scheme: call.scheme, logged: traits.logsTLS && !call.unlogged.contains(.tls))
             if e.tls.isEncrypted, call.tlsCipher.count > 0 { e.weakCipher = Self.isWeakCipher(call.tlsCipher) }
         }
 
@@ -127,7 +127,7 @@ public struct CallClassifier {
             e.auth = .apiKeyQuery
         } else {
             e.authOpenToQueryKey = true
-            e.auth = isPresent(call.user) ? .basic : .notObservable
+            e.auth = isPresent(call.user) ? (call.userIsBasicAuth ? .basic : .other) : .notObservable
         }
         e.http = httpVersion(call.httpVersion, scheme: .none)
         if call.status == 101 { e.style = .websocket }
@@ -219,13 +219,17 @@ public struct CallClassifier {
         if let query, hasAPIKeyParameter(query) { return .apiKeyQuery }
         // Decided below the query step: a key in the query string would take precedence.
         e.authOpenToQueryKey = true
-        // CLF's user field is what HTTP Basic authentication set.
-        if isPresent(call.user) { return .basic }
+        // The principal a gateway authenticated says more than a user name.
         if isPresent(call.consumer) { return .gatewayConsumer }
-        if cookie.count > 0, hasSessionCookie(cookie) { return .sessionCookie }
-        return traits.credentialsObservable ? .none : .notObservable
+        if isPresent(call.user) { return call.userIsBasicAuth ? .basic : .other }
+        if cookie.count > 0, hasSessionCookie(cookie) || Self.isMasked(cookie) { return .sessionCookie }
+        // Nothing shows a credential: none, when this record logs where one would show.
+        return traits.credentialsObservable && !call.unlogged.contains(.credentials) ? .none : .notObservable
     }
 
+    /// The kind an `Authorization` value shows. Only an empty value or `-` means no credential: the
+    /// secret-free configurations the format pages recommend log the scheme word alone (`Bearer`,
+    /// `Basic`), which still says how the call authenticated.
     func authorizationKind(_ value: Bytes, callMillis: Int64, evidence e: inout CallEvidence) -> AuthKind {
         var i = 0
         while i < value.count, value[i] == 0x20 { i += 1 }
@@ -233,25 +237,29 @@ public struct CallClassifier {
         while i < value.count, value[i] != 0x20 { i += 1 }
         let scheme = Bytes(rebasing: value[schemeStart..<i])
         while i < value.count, value[i] == 0x20 { i += 1 }
-        let credential = Bytes(rebasing: value[i...])
+        // Loggers may pad the value: trailing spaces are not part of the token.
+        var end = value.count
+        while end > i, value[end - 1] == 0x20 { end -= 1 }
+        let credential = Bytes(rebasing: value[i..<end])
         if scheme.count == 0 || (scheme.count == 1 && scheme[0] == UInt8(ascii: "-")) { return .none }
         if Self.equalsLower(scheme, "bearer") {
-            guard credential.count > 0 else { return .none }
+            guard credential.count > 0 else { return .bearerSchemeOnly }
             if isJWT(credential) {
                 inspectJWT(credential, callMillis: callMillis, evidence: &e)
                 return .bearerJWT
             }
             return .bearerOpaque
         }
-        if Self.equalsLower(scheme, "basic") { return credential.count > 0 ? .basic : .none }
+        if Self.equalsLower(scheme, "basic") { return .basic }
         if Self.equalsLower(scheme, "apikey") || Self.equalsLower(scheme, "api-key") || Self.equalsLower(scheme, "key") { return .apiKey }
-        if Self.equalsLower(scheme, "token") { return .bearerOpaque }
+        if Self.equalsLower(scheme, "token") { return credential.count > 0 ? .bearerOpaque : .bearerSchemeOnly }
         // A bare token without a scheme: a JWT is recognisable by its shape.
         if credential.count == 0, isJWT(scheme) {
             inspectJWT(scheme, callMillis: callMillis, evidence: &e)
             return .bearerJWT
         }
-        // Digest, AWS4-HMAC-SHA256, Negotiate, or a value the logger masked: a credential was sent.
+        // Digest, AWS4-HMAC-SHA256, Negotiate (with or without their parameters), or a value the
+        // logger masked (`REDACTED`): a credential was sent.
         return .other
     }
 
@@ -301,6 +309,18 @@ public struct CallClassifier {
         return found
     }
 
+    /// A header value the logger replaced as a whole (`REDACTED`, Caddy's default for `Cookie` and
+    /// `Authorization`; `[REDACTED]`, `<redacted>`, `***`): something was sent, its content hidden.
+    static func isMasked(_ v: Bytes) -> Bool {
+        var a = 0, b = v.count
+        while a < b, v[a] == UInt8(ascii: "[") || v[a] == UInt8(ascii: "<") || v[a] == UInt8(ascii: "(") { a += 1 }
+        while b > a, v[b - 1] == UInt8(ascii: "]") || v[b - 1] == UInt8(ascii: ">") || v[b - 1] == UInt8(ascii: ")") { b -= 1 }
+        guard b > a else { return false }
+        let inner = Bytes(rebasing: v[a..<b])
+        if equalsLower(inner, "redacted") || equalsLower(inner, "masked") || equalsLower(inner, "filtered") { return true }
+        return b - a >= 3 && inner.allSatisfy { $0 == UInt8(ascii: "*") }
+    }
+
     /// Cookie names that hold sessions or tokens (`session`, `JSESSIONID`, `PHPSESSID`, `connect.sid`,
     /// `sid`, `*auth*`, `*token*`, `jwt`); values are skipped.
     func hasSessionCookie(_ cookie: Bytes) -> Bool {
@@ -341,15 +361,16 @@ public struct CallClassifier {
         return .unknown
     }
 
-    func tlsState(_ proto: Bytes, scheme: Bytes, traits: InputTraits) -> TLSState {
+    /// `logged`: the record logs the TLS protocol (its format can, and it does not leave it out).
+    func tlsState(_ proto: Bytes, scheme: Bytes, logged: Bool) -> TLSState {
         if proto.count > 1 { return Self.tlsVersion(proto) }
-        // Logged as absent (`-` or empty) by a format that logs it: plaintext, unless the scheme
+        // Logged as absent (`-` or empty) by a record that logs it: plaintext, unless the scheme
         // says otherwise.
         let schemeSaysTLS = Self.equalsLower(scheme, "https") || Self.equalsLower(scheme, "wss")
             || Self.equalsLower(scheme, "grpcs") || Self.equalsLower(scheme, "h2")
         let schemeSaysPlain = Self.equalsLower(scheme, "http") || Self.equalsLower(scheme, "ws") || Self.equalsLower(scheme, "grpc")
         if schemeSaysTLS { return .tlsUnknownVersion }
-        if schemeSaysPlain || traits.logsTLS { return .plaintext }
+        if schemeSaysPlain || logged { return .plaintext }
         return .notObservable
     }
 

@@ -12,13 +12,19 @@ public enum AuthKind: UInt8, CaseIterable, Sendable {
     case bearerJWT
     /// A bearer token that is not a JWT (an opaque OAuth access token).
     case bearerOpaque
+    /// `Authorization: Bearer` whose token the log leaves out: the secret-free configurations the
+    /// format pages recommend log the scheme word only. A bearer token was sent; whether it is a JWT
+    /// (and its `alg`) cannot be told.
+    case bearerSchemeOnly
     /// A session cookie.
     case sessionCookie
     /// A client certificate the server verified (mutual TLS).
     case mtls
     /// A consumer the gateway authenticated (Kong consumer, authorizer principal).
     case gatewayConsumer
-    /// Another `Authorization` scheme (Digest, AWS SigV4, Negotiate…).
+    /// Another `Authorization` scheme (Digest, AWS SigV4, Negotiate…), a credential the logger
+    /// masked (`REDACTED`), or a user another scheme than HTTP Basic authenticated (IIS
+    /// `cs-username`, Caddy `user_id`).
     case other
     /// The format logs nothing that would show a credential.
     case notObservable
@@ -31,6 +37,7 @@ public enum AuthKind: UInt8, CaseIterable, Sendable {
         case .apiKeyQuery: "api_key_query"
         case .bearerJWT: "bearer_jwt"
         case .bearerOpaque: "bearer_opaque"
+        case .bearerSchemeOnly: "bearer_scheme_only"
         case .sessionCookie: "session_cookie"
         case .mtls: "mtls"
         case .gatewayConsumer: "gateway_consumer"
@@ -40,8 +47,9 @@ public enum AuthKind: UInt8, CaseIterable, Sendable {
     }
 
     public var isAuthenticated: Bool { self != .none && self != .notObservable }
-    /// Modern, strong credentials: OAuth/JWT bearer tokens and mutual TLS.
-    public var isStrong: Bool { self == .bearerJWT || self == .bearerOpaque || self == .mtls }
+    /// Modern, strong credentials: OAuth/JWT bearer tokens (whether or not the token is logged) and
+    /// mutual TLS.
+    public var isStrong: Bool { self == .bearerJWT || self == .bearerOpaque || self == .bearerSchemeOnly || self == .mtls }
     /// Weak or absent: basic, keys in the query string, nothing.
     public var isWeak: Bool { self == .basic || self == .apiKeyQuery || self == .none }
 }
