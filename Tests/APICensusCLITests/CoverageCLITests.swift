@@ -45,13 +45,7 @@ import Testing
         return lines.joined(separator: "\n") + "\n"
     }
 
-    func checkSchema(_ report: Data) throws {
-        try report.write(to: URL(fileURLWithPath: path("report.json")))
-        let schema = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("Schemas/report.schema.json").path
-        let status = try CLI.shell("python3 -c 'import json,sys,jsonschema; jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])), cls=jsonschema.Draft202012Validator)' '\(schema)' '\(path("report.json"))'")
-        #expect(status == 0, "the report does not validate against Schemas/report.schema.json")
-    }
+    func checkSchema(_ report: Data) throws { try CLI.validateReport(report, in: dir) }
 
     @Test func gatewayAndServiceSourcesGiveMediationPerEndpoint() throws {
         try write("gw.json", Self.gatewayLog)
@@ -164,6 +158,30 @@ import Testing
             #expect(!r.text.contains(marker), "\(marker) echoed")
             #expect(!r.stderr.contains(marker), "\(marker) echoed on stderr")
         }
+        try CLI.validateReport(r.stdout, in: dir)
+    }
+
+    /// With only a gateway (and a WAF), endpoints that bypass them cannot appear: the mediation
+    /// ratios are not observable rather than 1 by construction.
+    @Test func gatewayAndWAFAloneLeaveMediationNotObservable() throws {
+        for (format, name) in [("kong", "kong.json"), ("aws_waf", "waf.json")] {
+            let g = try CLI.run(["generate", "--format", format, "--lines", "1500", "--seed", "5", "-o", path(name)])
+            #expect(g.status == 0, "\(format): \(g.stderr)")
+        }
+        for inputs in [[path("kong.json")], [path("kong.json"), path("waf.json")]] {
+            let r = try CLI.run(["batch"] + inputs)
+            #expect(r.status == 0, "\(r.stderr)")
+            let metrics = (r.json["coverage"] as! [String: Any])["metrics"] as! [String: [String: Any]]
+            for id in ["mediation.endpoint_share", "mediation.call_share", "mediation.external_endpoint_share"] {
+                #expect(metrics[id]?["observable"] as? Bool == false, "\(inputs.count) inputs: \(id)")
+                #expect((metrics[id]?["reason"] as? String)?.contains("only gateway/WAF sources") == true)
+            }
+            let indicators = r.json["indicators"] as! [[String: Any]]
+            #expect(indicators.first { $0["id"] as? String == "mediation.endpoint_share" }?["observable"] as? Bool == false)
+            let endpoints = r.json["endpoints"] as! [[String: Any]]
+            #expect(endpoints.contains { $0["mediated"] as? Bool == true })
+            #expect(!endpoints.contains { $0["mediated"] as? Bool == false })
+        }
     }
 }
 
@@ -192,5 +210,18 @@ import Testing
             #expect(codes.allSatisfy { [400, 404, 405].contains($0) }, "\(e["template"]!) \(codes)")
         }
         #expect(endpoints.filter { $0["kind"] as? String == "api" && $0["error_only"] as? Bool == false }.count == api)
+    }
+}
+
+extension CLI {
+    /// Validates a report against Schemas/report.schema.json (python3 jsonschema, installed by
+    /// scripts/install-deps).
+    static func validateReport(_ report: Data, in dir: URL, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let file = dir.appendingPathComponent("report-\(UUID().uuidString).json")
+        try report.write(to: file)
+        let schema = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Schemas/report.schema.json").path
+        let status = try shell("python3 -c 'import json,sys,jsonschema; jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])), cls=jsonschema.Draft202012Validator)' '\(schema)' '\(file.path)'")
+        #expect(status == 0, "the report does not validate against Schemas/report.schema.json", sourceLocation: sourceLocation)
     }
 }
