@@ -186,7 +186,9 @@ public struct CallClassifier {
                     var a = start, b = end
                     while a < b, forwardedFor[a] == 0x20 || forwardedFor[a] == 0x09 { a += 1 }
                     while b > a, forwardedFor[b - 1] == 0x20 || forwardedFor[b - 1] == 0x09 { b -= 1 }
-                    guard let hop = IPAddress.parse(Bytes(rebasing: forwardedFor[a..<b])) else { break }
+                    // A hop that is not an address (`unknown`, an obfuscated RFC 7239 id) hides the
+                    // caller: the trusted proxy before it is not the caller.
+                    guard let hop = IPAddress.parse(Bytes(rebasing: forwardedFor[a..<b])) else { return (.unknown, throughGateway) }
                     address = hop
                     let isGateway = settings.gatewayNetworks.contains(hop)
                     if isGateway { throughGateway = true }
@@ -489,7 +491,7 @@ public struct CallClassifier {
         return false
     }
 
-    /// A direct-mapped cache of caller classes keyed by the client bytes (up to 16 of them).
+    /// A direct-mapped cache of caller classes keyed by the client's bytes (clients of up to 16 bytes).
     final class CallerCache {
         static let size = 4096
         /// Per entry: the client's bytes as two words, and its length + 1 with the class in the top byte
@@ -539,6 +541,8 @@ public struct CallClassifier {
 public struct QueryKeyMatcher: Sendable {
     private var mask: UInt64 = 0
     private var hashes: [UInt64] = []
+    /// Bit n set when an exact name has n bytes (63 for longer ones).
+    private var lengths: UInt64 = 0
     private let patterns: NamePatternSet
     private let hasPrefixes: Bool
 
@@ -546,6 +550,7 @@ public struct QueryKeyMatcher: Sendable {
         self.patterns = patterns
         hasPrefixes = patterns.patterns.contains { $0.hasSuffix("*") }
         for p in patterns.patterns where !p.hasSuffix("*") {
+            lengths |= 1 << UInt64(min(p.utf8.count, 63))
             for variant in Set([p, p.lowercased()]) {
                 var bytes = Array(variant.utf8)
                 let h = bytes.withUnsafeMutableBufferPointer { ByteHash.hash(Bytes($0)) }
@@ -555,13 +560,21 @@ public struct QueryKeyMatcher: Sendable {
         }
     }
 
-    /// `hash` is `ByteHash.hash(name)`.
+    /// `hash` is `ByteHash.hash(name)`. Names match ignoring case: other spellings than the
+    /// configured and lower-case ones (`API_KEY`, `Token`) are compared byte by byte, only when the
+    /// name has an upper-case letter and a configured length.
     @inline(__always)
     public func matches(hash: UInt64, name: Bytes) -> Bool {
         if mask >> (hash & 63) & 1 == 1 {
             for h in hashes where h == hash { return true }
         }
+        if lengths >> UInt64(min(name.count, 63)) & 1 == 1, Self.hasUpperCase(name), patterns.matches(name) { return true }
         return hasPrefixes && patterns.matches(name)
+    }
+
+    @inline(__always) static func hasUpperCase(_ b: Bytes) -> Bool {
+        for c in b where c &- 65 < 26 { return true }
+        return false
     }
 }
 
@@ -624,10 +637,10 @@ enum JSONField {
                 if depth == 1, i + k + 1 < n, json[i + k + 1] == UInt8(ascii: "\""),
                    (0..<k).allSatisfy({ json[i + 1 + $0] == key[$0] }) {
                     var j = i + k + 2
-                    while j < n, json[j] == 0x20 { j += 1 }
+                    while j < n, isSpace(json[j]) { j += 1 }
                     if j < n, json[j] == UInt8(ascii: ":") {
                         j += 1
-                        while j < n, json[j] == 0x20 { j += 1 }
+                        while j < n, isSpace(json[j]) { j += 1 }
                         return j
                     }
                 }
@@ -638,6 +651,8 @@ enum JSONField {
         }
         return nil
     }
+
+    @inline(__always) static func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D }
 
     static func stringValue(of name: StaticString, in json: Bytes) -> Bytes? {
         guard let start = valueStart(of: name, in: json), start < json.count, json[start] == UInt8(ascii: "\"") else { return nil }

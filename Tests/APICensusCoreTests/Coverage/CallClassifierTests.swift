@@ -189,6 +189,26 @@ func makeJWT(header: String, payload: String, signature: String = "c2lnbmF0dXJl"
         #expect(classify(["user": "alice"], traits: service).auth == .basic)
     }
 
+    /// Query keys match ignoring case, in the aggregator's pass as in the short path.
+    @Test func queryKeysMatchIgnoringCase() {
+        let matcher = QueryKeyMatcher(CoverageSettings().apiKeyQueryParameters)
+        for (name, expected) in [("api_key", true), ("API_KEY", true), ("Token", true), ("Access_Token", true), ("token", true),
+                                 ("tokens", false), ("Page", false), ("limit", false), ("KEY", true)] {
+            let bytes = b(name)
+            #expect(matcher.matches(hash: ByteHash.hash(bytes), name: bytes) == expected, "\(name)")
+        }
+        var run = EvidenceRun()
+        run.add("method=GET | target=/api/v1/items?API_KEY=abc | host=h | client=203.0.113.1 | status=200 | time=1\n"
+                + "method=GET | target=/api/v1/items?Token=abc | host=h | client=203.0.113.1 | status=200 | time=1\n",
+                input: 0, role: .lb, fields: EvidenceFixtureParser.serviceFields)
+        #expect(run.analysis().endpoint("GET", "/api/v1/items")?.stats.evidence.calls(auth: .apiKeyQuery) == 2)
+    }
+
+    @Test func jwtFieldsAreReadWithAnyJSONWhitespace() {
+        let header = Array("{\"typ\":\"JWT\",\t\"alg\"\t:\n \"none\"}".utf8)
+        header.withUnsafeBufferPointer { #expect(JSONField.stringValue(of: "alg", in: $0)?.text == "none") }
+    }
+
     @Test func authIsNotObservableWhereTheFormatLogsNoCredentials() {
         // A combined log: no Authorization header, so a call without a user is not "unauthenticated".
         #expect(classify([:], traits: service).auth == .notObservable)
@@ -230,6 +250,9 @@ func makeJWT(header: String, payload: String, signature: String = "c2lnbmF0dXJl"
         #expect(classify(["client": "10.1.1.1", "xff": "203.0.113.9"], settings: settings).caller == .internal)
         // Spoofed left-most entries are skipped: the first untrusted hop from the right decides.
         #expect(classify(["client": "10.0.0.5", "xff": "10.1.1.1, 192.0.2.44"], settings: settings).caller == .partner)
+        // A hop that is not an address hides the caller: not the trusted proxy's class.
+        #expect(classify(["client": "10.0.0.5", "xff": "203.0.113.9, unknown"], settings: settings).caller == .unknown)
+        #expect(classify(["client": "10.0.0.5", "xff": "_hidden, 10.0.0.7"], settings: settings).caller == .unknown)
         // From the header block when the format logs headers.
         #expect(classify(["client": "10.0.0.5", "headers": #"{"x-forwarded-for": "203.0.113.10"}"#], settings: settings).caller == .external)
         // Gateway addresses are evidence of mediation on service-side records.
