@@ -100,6 +100,51 @@ import Testing
         try checkSchema(r.stdout)
     }
 
+    /// README.md's coverage excerpt is the report on samples/coverage/: the numbers it quotes.
+    @Test func readmeCoverageExcerptIsReproducible() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let r = try CLI.run(["batch", "--config", root.appendingPathComponent("samples/coverage/apicensus.yaml").path])
+        #expect(r.status == 0, "\(r.stderr)")
+        let endpoints = r.json["endpoints"] as! [[String: Any]]
+        func endpoint(_ method: String, _ template: String) -> [String: Any]? {
+            endpoints.first { $0["method"] as? String == method && $0["template"] as? String == template }
+        }
+        let dogs = try #require(endpoint("GET", "/api/dog/{name}"))
+        #expect(dogs["calls"] as? Int == 56 && dogs["mediated"] as? Bool == true)
+        let dogEvidence = dogs["evidence"] as! [String: Any]
+        #expect(dogEvidence["roles"] as? [String: Int] == ["gateway": 30, "service": 26])
+        #expect(dogEvidence["auth"] as? [String: Int] == ["api_key_query": 6, "bearer_scheme_only": 24, "not_observable": 26])
+        #expect(dogEvidence["callers"] as? [String: Int] == ["internal": 26, "external": 30])
+        #expect(dogEvidence["tls"] as? [String: Int] == ["not_observable": 26, "tls1.3": 30])
+        let abuse = dogs["abuse"] as! [String: Any]
+        #expect(abuse["rate_limited"] as? Bool == true && abuse["status_429"] as? Int == 4)
+        let reset = try #require(endpoint("POST", "/admin/v1/users/{int}/reset"))
+        #expect(reset["calls"] as? Int == 8 && reset["mediated"] as? Bool == false)
+        #expect((reset["evidence"] as! [String: Any])["auth"] as? [String: Int] == ["basic": 8])
+        let coverage = r.json["coverage"] as! [String: Any]
+        let roles = coverage["roles"] as! [String: [String: Int]]
+        #expect(roles["gateway"]?["records"] == 30 && roles["service"]?["records"] == 48)
+        let inventory = coverage["endpoints"] as! [String: Any]
+        #expect(inventory["total"] as? Int == 7 && inventory["api"] as? Int == 2 && inventory["error_only"] as? Int == 4)
+        let byKind = inventory["by_kind"] as! [String: [String: Int]]
+        #expect(byKind["api"] == ["endpoints": 6, "calls": 68] && byKind["health"] == ["endpoints": 1, "calls": 10])
+        let auth = coverage["auth"] as! [String: Int]
+        #expect(auth["basic"] == 8 && auth["api_key_query"] == 6 && auth["bearer_scheme_only"] == 24 && auth["not_observable"] == 26)
+        let metrics = coverage["metrics"] as! [String: [String: Any]]
+        #expect(metrics["mediation.endpoint_share"]?["value"] as? Double == 0.5)
+        #expect(metrics["auth.query_key_calls"]?["value"] as? Double == 6)
+        #expect(metrics["auth.strong_share"]?["numerator"] as? Double == 24 && metrics["auth.strong_share"]?["denominator"] as? Double == 38)
+        #expect(metrics["auth.alg_none_calls"]?["observable"] as? Bool == false)
+        #expect(metrics["tls.encrypted_share"]?["value"] as? Double == 1)
+        #expect(!r.text.contains("sk_live_"))
+        // The README quotes these numbers.
+        let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
+        for quoted in [#""roles": {"gateway": 30, "service": 26}"#, #""auth": {"api_key_query": 6, "bearer_scheme_only": 24, "not_observable": 26}"#,
+                       #""status_429": 4"#, #""service": {"records": 48}"#, #""total": 7, "api": 2"#] {
+            #expect(readme.contains(quoted), "README.md no longer quotes \(quoted)")
+        }
+    }
+
     @Test func plainPathsTakeTheirFormatsDefaultRole() throws {
         try write("svc.log", Self.serviceLog)
         let r = try CLI.run(["batch", path("svc.log")])
