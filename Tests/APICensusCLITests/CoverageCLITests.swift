@@ -145,6 +145,31 @@ import Testing
         }
     }
 
+    /// `merge --config` templates and scores the merged state as `batch --config` did: the route
+    /// patterns of the configuration name the dogs endpoint.
+    @Test func mergeWithTheConfigurationKeepsItsRoutes() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let config = root.appendingPathComponent("samples/coverage/apicensus.yaml").path
+        let batch = try CLI.run(["batch", "--config", config, "--include-state", "-o", path("batch.json")])
+        #expect(batch.status == 0, "\(batch.stderr)")
+        func templates(_ r: CLI.Result) -> [String: Int] {
+            Dictionary(uniqueKeysWithValues: (r.json["endpoints"] as! [[String: Any]]).map {
+                ("\($0["method"]!) \($0["template"]!)", $0["calls"] as! Int)
+            })
+        }
+        let withConfig = try CLI.run(["merge", "--config", config, path("batch.json")])
+        #expect(withConfig.status == 0, "\(withConfig.stderr)")
+        #expect(templates(withConfig)["GET /api/dog/{name}"] == 56)
+        let direct = try CLI.run(["batch", "--config", config])
+        #expect(templates(withConfig) == templates(direct))
+        // Without it, the route patterns are unknown to the merge: the four dogs stay apart.
+        let without = try CLI.run(["merge", path("batch.json")])
+        #expect(without.status == 0, "\(without.stderr)")
+        #expect(templates(without)["GET /api/dog/{name}"] == nil)
+        let bad = try CLI.run(["merge", "--config", path("missing.yaml"), path("batch.json")])
+        #expect(bad.status == 2 && bad.stderr.contains("missing.yaml"), "\(bad.stderr)")
+    }
+
     @Test func plainPathsTakeTheirFormatsDefaultRole() throws {
         try write("svc.log", Self.serviceLog)
         let r = try CLI.run(["batch", path("svc.log")])
