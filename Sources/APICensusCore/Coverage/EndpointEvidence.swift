@@ -43,21 +43,21 @@ public struct EndpointEvidence: Sendable {
     public enum Signature {
         @inline(__always)
         public static func make(_ e: CallEvidence, roleIndex: Int, status: Int32) -> UInt64 {
-            var w = UInt64(e.auth.rawValue)
-            w |= UInt64(roleIndex) << 4
-            w |= UInt64(e.caller.rawValue) << 7
-            w |= UInt64(e.style.rawValue) << 9
-            w |= UInt64(e.http.rawValue) << 12
-            w |= UInt64(e.tls.rawValue) << 15
-            w |= UInt64(e.clientCertificate.rawValue) << 18
-            w |= UInt64(e.gateway.rawValue) << 21
-            w |= UInt64(e.waf.rawValue) << 23
-            if e.jwtAlgNone { w |= 1 << 26 }
-            if e.jwtExpired { w |= 1 << 27 }
-            if e.weakCipher { w |= 1 << 28 }
-            if status >= 200 && status < 300 { w |= 1 << 29 }
+            make(word: e.word, roleIndex: roleIndex, status: status)
+        }
+
+        /// The signature of a call whose evidence word (`CallEvidence.word`) is `word`.
+        @inline(__always)
+        public static func make(word: UInt64, roleIndex: Int, status: Int32) -> UInt64 {
+            var w = word & evidenceMask
+            w |= UInt64(truncatingIfNeeded: roleIndex) << 4
+            if UInt32(bitPattern: status &- 200) < 100 { w |= 1 << 29 }
             return w
         }
+
+        /// The bits of `CallEvidence.word` a signature keeps (not the role, the status, or the
+        /// query-key bit).
+        static let evidenceMask: UInt64 = (1 << 29 - 1) & ~(7 << 4)
 
         public static let bits = 30
 
@@ -158,19 +158,33 @@ public struct EndpointEvidence: Sendable {
         add(signature: Signature.make(e, roleIndex: roleIndex, status: status), count: 1)
     }
 
+    /// Counts `count` calls of `signature`. A hit moves its pair to the front (the order of the
+    /// pairs means nothing: `signatureCounts` and `==` sort), so an endpoint's common signature is
+    /// found at the first compare.
     @inline(__always)
     mutating func add(signature: UInt64, count: UInt64) {
-        let n = packed.count
-        var i = 0
-        while i < n {
-            if packed[i] == signature {
-                packed[i + 1] &+= count
-                return
+        let found = packed.withUnsafeMutableBufferPointer { p -> Bool in
+            let n = p.count
+            var i = 0
+            while i < n {
+                if p[i] == signature {
+                    let total = p[i + 1] &+ count
+                    if i > 0 {
+                        p[i] = p[0]
+                        p[i + 1] = p[1]
+                        p[0] = signature
+                    }
+                    p[1] = total
+                    return true
+                }
+                i &+= 2
             }
-            i &+= 2
+            return false
         }
-        packed.append(signature)
-        packed.append(count)
+        if !found {
+            packed.append(signature)
+            packed.append(count)
+        }
     }
 
     public mutating func merge(_ other: EndpointEvidence) {
