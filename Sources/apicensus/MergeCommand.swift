@@ -50,6 +50,11 @@ struct MergeCommand: ParsableCommand {
     @Option(name: .long, help: "Maturity rules replacing the built-in ones (see docs/maturity.md).")
     var rules: String?
 
+    @Option(name: .long, help: ArgumentHelp(
+        "The YAML configuration the batch runs used (Schemas/config.schema.json).",
+        discussion: "Its routes, third-party hosts, specs and rules template and score the merged report as the batch report was; its sources and networks were applied when the states were built."))
+    var config: String?
+
     @Option(name: [.short, .long], help: "Write the report to this file instead of stdout.")
     var output: String?
 
@@ -65,7 +70,17 @@ struct MergeCommand: ParsableCommand {
     }
 
     func run() throws {
-        let scoring = try ScoringInputs.load(specs: specs.map { ($0, "--spec") }, rules: rules.map { ($0, "--rules") })
+        var file: ConfigFile?
+        if let config {
+            do { file = try ConfigFile.load(path: config) } catch {
+                StandardError.print("apicensus: invalid configuration: \(error)")
+                throw ExitCode(2)
+            }
+        }
+        // As batch: the configuration's `specs:` first, then --spec; --rules wins over `rules:`.
+        let scoring = try ScoringInputs.load(
+            specs: (file?.specPaths ?? []).map { ($0, "specs (configuration)") } + specs.map { ($0, "--spec") },
+            rules: rules.map { ($0, "--rules") } ?? file?.rulesPath.map { ($0, "rules (configuration)") })
         var collector = MergeCollector(collapseThreshold: collapseThreshold, maxEndpointsPerHost: maxEndpointsPerHost)
         for entry in InputExpansion.expand(paths) {
             switch entry {
@@ -87,6 +102,10 @@ struct MergeCommand: ParsableCommand {
         var options = ReportOptions()
         options.collapseThreshold = collapseThreshold ?? first.threshold
         options.maxEndpointsPerHost = maxEndpointsPerHost ?? first.cap
+        if let file {
+            options.routePatterns = file.routes
+            options.thirdPartyHosts = file.coverage.thirdPartyHosts
+        }
         options.specs = scoring.specs
         options.maturityRules = scoring.rules
         if timestamp { options.generatedAtMillis = BatchCommand.nowMillis() }

@@ -45,13 +45,7 @@ import Testing
         return lines.joined(separator: "\n") + "\n"
     }
 
-    func checkSchema(_ report: Data) throws {
-        try report.write(to: URL(fileURLWithPath: path("report.json")))
-        let schema = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("Schemas/report.schema.json").path
-        let status = try CLI.shell("python3 -c 'import json,sys,jsonschema; jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])), cls=jsonschema.Draft202012Validator)' '\(schema)' '\(path("report.json"))'")
-        #expect(status == 0, "the report does not validate against Schemas/report.schema.json")
-    }
+    func checkSchema(_ report: Data) throws { try CLI.validateReport(report, in: dir) }
 
     @Test func gatewayAndServiceSourcesGiveMediationPerEndpoint() throws {
         try write("gw.json", Self.gatewayLog)
@@ -104,6 +98,76 @@ import Testing
             #expect(!r.stderr.contains(secret))
         }
         try checkSchema(r.stdout)
+    }
+
+    /// README.md's coverage excerpt is the report on samples/coverage/: the numbers it quotes.
+    @Test func readmeCoverageExcerptIsReproducible() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let r = try CLI.run(["batch", "--config", root.appendingPathComponent("samples/coverage/apicensus.yaml").path])
+        #expect(r.status == 0, "\(r.stderr)")
+        let endpoints = r.json["endpoints"] as! [[String: Any]]
+        func endpoint(_ method: String, _ template: String) -> [String: Any]? {
+            endpoints.first { $0["method"] as? String == method && $0["template"] as? String == template }
+        }
+        let dogs = try #require(endpoint("GET", "/api/dog/{name}"))
+        #expect(dogs["calls"] as? Int == 56 && dogs["mediated"] as? Bool == true)
+        let dogEvidence = dogs["evidence"] as! [String: Any]
+        #expect(dogEvidence["roles"] as? [String: Int] == ["gateway": 30, "service": 26])
+        #expect(dogEvidence["auth"] as? [String: Int] == ["api_key_query": 6, "bearer_scheme_only": 24, "not_observable": 26])
+        #expect(dogEvidence["callers"] as? [String: Int] == ["internal": 26, "external": 30])
+        #expect(dogEvidence["tls"] as? [String: Int] == ["not_observable": 26, "tls1.3": 30])
+        let abuse = dogs["abuse"] as! [String: Any]
+        #expect(abuse["rate_limited"] as? Bool == true && abuse["status_429"] as? Int == 4)
+        let reset = try #require(endpoint("POST", "/admin/v1/users/{int}/reset"))
+        #expect(reset["calls"] as? Int == 8 && reset["mediated"] as? Bool == false)
+        #expect((reset["evidence"] as! [String: Any])["auth"] as? [String: Int] == ["basic": 8])
+        let coverage = r.json["coverage"] as! [String: Any]
+        let roles = coverage["roles"] as! [String: [String: Int]]
+        #expect(roles["gateway"]?["records"] == 30 && roles["service"]?["records"] == 48)
+        let inventory = coverage["endpoints"] as! [String: Any]
+        #expect(inventory["total"] as? Int == 7 && inventory["api"] as? Int == 2 && inventory["error_only"] as? Int == 4)
+        let byKind = inventory["by_kind"] as! [String: [String: Int]]
+        #expect(byKind["api"] == ["endpoints": 6, "calls": 68] && byKind["health"] == ["endpoints": 1, "calls": 10])
+        let auth = coverage["auth"] as! [String: Int]
+        #expect(auth["basic"] == 8 && auth["api_key_query"] == 6 && auth["bearer_scheme_only"] == 24 && auth["not_observable"] == 26)
+        let metrics = coverage["metrics"] as! [String: [String: Any]]
+        #expect(metrics["mediation.endpoint_share"]?["value"] as? Double == 0.5)
+        #expect(metrics["auth.query_key_calls"]?["value"] as? Double == 6)
+        #expect(metrics["auth.strong_share"]?["numerator"] as? Double == 24 && metrics["auth.strong_share"]?["denominator"] as? Double == 38)
+        #expect(metrics["auth.alg_none_calls"]?["observable"] as? Bool == false)
+        #expect(metrics["tls.encrypted_share"]?["value"] as? Double == 1)
+        #expect(!r.text.contains("sk_live_"))
+        // The README quotes these numbers.
+        let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
+        for quoted in [#""roles": {"gateway": 30, "service": 26}"#, #""auth": {"api_key_query": 6, "bearer_scheme_only": 24, "not_observable": 26}"#,
+                       #""status_429": 4"#, #""service": {"records": 48}"#, #""total": 7, "api": 2"#] {
+            #expect(readme.contains(quoted), "README.md no longer quotes \(quoted)")
+        }
+    }
+
+    /// `merge --config` templates and scores the merged state as `batch --config` did: the route
+    /// patterns of the configuration name the dogs endpoint.
+    @Test func mergeWithTheConfigurationKeepsItsRoutes() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let config = root.appendingPathComponent("samples/coverage/apicensus.yaml").path
+        let batch = try CLI.run(["batch", "--config", config, "--include-state", "-o", path("batch.json")])
+        #expect(batch.status == 0, "\(batch.stderr)")
+        func templates(_ r: CLI.Result) -> [String: Int] {
+            Dictionary(uniqueKeysWithValues: (r.json["endpoints"] as! [[String: Any]]).map {
+                ("\($0["method"]!) \($0["template"]!)", $0["calls"] as! Int)
+            })
+        }
+        let withConfig = try CLI.run(["merge", "--config", config, path("batch.json")])
+        #expect(withConfig.status == 0, "\(withConfig.stderr)")
+        #expect(templates(withConfig)["GET /api/dog/{name}"] == 56)
+        let direct = try CLI.run(["batch", "--config", config])
+        #expect(templates(withConfig) == templates(direct))
+        // Without it, the route patterns are unknown to the merge: the four dogs stay apart.
+        let without = try CLI.run(["merge", path("batch.json")])
+        #expect(without.status == 0, "\(without.stderr)")
+        #expect(templates(without)["GET /api/dog/{name}"] == nil)
+        let bad = try CLI.run(["merge", "--config", path("missing.yaml"), path("batch.json")])
+        #expect(bad.status == 2 && bad.stderr.contains("missing.yaml"), "\(bad.stderr)")
     }
 
     @Test func plainPathsTakeTheirFormatsDefaultRole() throws {
@@ -164,6 +228,30 @@ import Testing
             #expect(!r.text.contains(marker), "\(marker) echoed")
             #expect(!r.stderr.contains(marker), "\(marker) echoed on stderr")
         }
+        try CLI.validateReport(r.stdout, in: dir)
+    }
+
+    /// With only a gateway (and a WAF), endpoints that bypass them cannot appear: the mediation
+    /// ratios are not observable rather than 1 by construction.
+    @Test func gatewayAndWAFAloneLeaveMediationNotObservable() throws {
+        for (format, name) in [("kong", "kong.json"), ("aws_waf", "waf.json")] {
+            let g = try CLI.run(["generate", "--format", format, "--lines", "1500", "--seed", "5", "-o", path(name)])
+            #expect(g.status == 0, "\(format): \(g.stderr)")
+        }
+        for inputs in [[path("kong.json")], [path("kong.json"), path("waf.json")]] {
+            let r = try CLI.run(["batch"] + inputs)
+            #expect(r.status == 0, "\(r.stderr)")
+            let metrics = (r.json["coverage"] as! [String: Any])["metrics"] as! [String: [String: Any]]
+            for id in ["mediation.endpoint_share", "mediation.call_share", "mediation.external_endpoint_share"] {
+                #expect(metrics[id]?["observable"] as? Bool == false, "\(inputs.count) inputs: \(id)")
+                #expect((metrics[id]?["reason"] as? String)?.contains("only gateway/WAF sources") == true)
+            }
+            let indicators = r.json["indicators"] as! [[String: Any]]
+            #expect(indicators.first { $0["id"] as? String == "mediation.endpoint_share" }?["observable"] as? Bool == false)
+            let endpoints = r.json["endpoints"] as! [[String: Any]]
+            #expect(endpoints.contains { $0["mediated"] as? Bool == true })
+            #expect(!endpoints.contains { $0["mediated"] as? Bool == false })
+        }
     }
 }
 
@@ -192,5 +280,18 @@ import Testing
             #expect(codes.allSatisfy { [400, 404, 405].contains($0) }, "\(e["template"]!) \(codes)")
         }
         #expect(endpoints.filter { $0["kind"] as? String == "api" && $0["error_only"] as? Bool == false }.count == api)
+    }
+}
+
+extension CLI {
+    /// Validates a report against Schemas/report.schema.json (python3 jsonschema, installed by
+    /// scripts/install-deps).
+    static func validateReport(_ report: Data, in dir: URL, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let file = dir.appendingPathComponent("report-\(UUID().uuidString).json")
+        try report.write(to: file)
+        let schema = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Schemas/report.schema.json").path
+        let status = try shell("python3 -c 'import json,sys,jsonschema; jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])), cls=jsonschema.Draft202012Validator)' '\(schema)' '\(file.path)'")
+        #expect(status == 0, "the report does not validate against Schemas/report.schema.json", sourceLocation: sourceLocation)
     }
 }

@@ -50,6 +50,43 @@ import Testing
         }
     }
 
+    /// Version 1 states decode without their coverage evidence: the first coverage builds packed
+    /// authentication kinds in another order, and states before them had none.
+    @Test func version1StatesDecodeWithoutEvidence() throws {
+        let rich = StateFixtures.rich
+        #expect(rich.endpoints.values.contains { !$0.evidence.isEmpty } && rich.run.recordsByRole.contains { $0 > 0 })
+        var v1 = rich.encoded()
+        v1[4] = 1
+        let decoded = try AggregateState(encoded: v1)
+        var expected = rich
+        for k in expected.endpoints.keys { expected.endpoints[k]!.evidence = EndpointEvidence() }
+        expected.run = RunEvidence()
+        #expect(decoded == expected)
+        // A state written before coverage: no evidence in its records, no run section at its end.
+        var plain = AggregateState()
+        plain.files[0] = InputFileCounters()
+        plain.files[0]!.lines = 7
+        plain.invalidRequests["binary"] = 2
+        var old = plain.encoded()
+        old[4] = 1
+        #expect(Array(old.suffix(6)) == [0, 0, 0, 0, 0, 0], "an empty run section: five role counts and no field")
+        old.removeLast(6)
+        #expect(try AggregateState(encoded: old) == plain)
+        // Version 2 requires the run section.
+        var cut = plain.encoded()
+        cut.removeLast(6)
+        #expect(throws: StateCodecError.self) { try AggregateState(encoded: cut) }
+    }
+
+    @Test func everyTruncationOfRichEvidenceIsAnError() {
+        let bytes = StateFixtures.rich.encoded()
+        for length in stride(from: 0, to: bytes.count, by: max(1, bytes.count / 400)) {
+            #expect(throws: StateCodecError.self, "prefix of \(length) bytes") {
+                try AggregateState(encoded: Array(bytes[0..<length]))
+            }
+        }
+    }
+
     @Test func everyTruncationIsAnError() {
         let bytes = StateFixtures.small.encoded()
         #expect(!StateFixtures.small.samples.isEmpty && !StateFixtures.small.problems.isEmpty)
@@ -67,10 +104,13 @@ import Testing
         #expect(throws: StateCodecError(message: "not an APICensus state (no APST header)", offset: 0)) {
             try AggregateState(encoded: wrongMagic)
         }
-        var future = bytes
-        future[4] = 2
-        #expect(throws: StateCodecError(message: "unknown state version 2 (this build reads version 1)", offset: 4)) {
-            try AggregateState(encoded: future)
+        #expect(bytes[4] == 2)
+        for unknown: UInt8 in [0, 3, 255] {
+            var other = bytes
+            other[4] = unknown
+            #expect(throws: StateCodecError(message: "unknown state version \(unknown) (this build reads versions 1 to 2)", offset: 4)) {
+                try AggregateState(encoded: other)
+            }
         }
         do {
             _ = try AggregateState(encoded: bytes + [0])

@@ -48,6 +48,20 @@ enum StateFixtures {
     static func states() -> [AggregateState] { all }
     /// Small but with every kind of field: every truncation of it can be tried.
     static var small: AggregateState { all[3] }
+    /// Multi-source coverage evidence: gateway, WAF and service roles, JWT flags, TLS, WAF blocks.
+    static var rich: AggregateState { all[5] }
+
+    /// The coverage fixtures of `CoverageFixtureTests` plus a WAF that blocks, so that every
+    /// dimension of the evidence signature takes several values.
+    static func richEvidenceState() -> AggregateState {
+        var run = CoverageFixtureTests.run()
+        run.add((0..<12).map { i in
+            "method=GET | target=/api/v1/orders/\(2000 + i) | host=api.example.com | client=198.51.100.\(i + 1) | status=\(i % 3 == 0 ? 403 : 200) | time=1767225600 | waf=\(i % 3 == 0 ? "BLOCK" : "ALLOW") | xff=203.0.113.\(i)"
+        }.joined(separator: "\n") + "\n", input: 2, role: .waf, fields: EvidenceFixtureParser.wafFields)
+        run.add("method=GET | target=/api/v1/orders/7 | host=api.example.com | client=10.0.0.8 | status=200 | time=1767225600 | cert=verified | tls=TLSv1.3 | cipher=DES-CBC3-SHA\n",
+                input: 3, role: .service, fields: EvidenceFixtureParser.sidecarFields)
+        return run.state
+    }
 
     static func makeStates() -> [AggregateState] {
         var result: [AggregateState] = [AggregateState()]
@@ -72,6 +86,7 @@ enum StateFixtures {
         aggregator.recordTooLong(at: LineLocation(input: 0, chunk: 1, lineInChunk: 7, byteOffset: 99), length: 5_000_000)
         result.append(aggregator.snapshot())
         result.append(SyntheticPartition(count: 300, seed: 7).state(OffsetRange(start: 0, end: 300)))
+        result.append(richEvidenceState())
         // Extreme values.
         var extreme = AggregateState()
         var stats = EndpointStats()
@@ -82,6 +97,16 @@ enum StateFixtures {
         stats.statuses.record(999)
         stats.latency.record(micros: UInt64.max >> 1)
         stats.latency.record(micros: 0)
+        // Evidence counts at their limits, on valid signatures of every role.
+        var evidence = CallEvidence()
+        evidence.auth = .bearerJWT
+        evidence.jwtAlgNone = true
+        evidence.tls = .tls10
+        stats.evidence = EndpointEvidence(signatureCounts: (0..<5).map {
+            (EndpointEvidence.Signature.make(evidence, roleIndex: $0, status: 200), UInt64.max - UInt64($0))
+        })
+        extreme.run.recordsByRole = [UInt64.max, 0, 1, UInt64.max - 1, 2]
+        extreme.run.observableFields = CallFieldSet(CallField.allCases)
         extreme.endpoints[RawEndpointKey(method: "", host: "", typedPath: "")] = stats
         extreme.files[-1] = InputFileCounters()
         extreme.files[Int.max] = InputFileCounters()

@@ -28,6 +28,9 @@ public struct CallAggregator {
     private let classifier: CallClassifier
     /// Role, format fields and host override of each input, set before its chunks are consumed.
     private var contexts: [Int: InputContext] = [:]
+    /// What the per-call work needs of each input's context, built once in `setContext` rather than
+    /// per chunk (a stream consumer's chunk is one message).
+    private var sources: [Int: Source] = [:]
     /// The host overrides' bytes, kept for the aggregator's lifetime.
     private var hostOverrides: [String: OwnedBytes] = [:]
     /// Lines and messages rejected so far, for every input: a stream consumer compares it before and
@@ -46,18 +49,22 @@ public struct CallAggregator {
         if contexts[input] == context { return }
         contexts[input] = context
         if let host = context.hostOverride, hostOverrides[host] == nil { hostOverrides[host] = OwnedBytes(host) }
+        sources[input] = Source(context, host: context.hostOverride.flatMap { hostOverrides[$0]?.bytes })
     }
 
     /// What is known about an input's source, per chunk.
     struct Source {
         var traits: InputTraits
         var roleIndex: Int
+        /// What the input's format can log (the run's observable fields).
+        var yields: CallFieldSet
         /// The host override's bytes (owned by the aggregator), when the input has one.
         var host: Bytes?
 
         init(_ context: InputContext, host: Bytes? = nil) {
             traits = InputTraits(context)
             roleIndex = EndpointEvidence.roleIndex(context.role)
+            yields = context.yields
             self.host = host
         }
     }
@@ -92,8 +99,7 @@ public struct CallAggregator {
                                        startOffset: Int64, parser: inout P) -> Int {
         guard let base = chunk.baseAddress, chunk.count > 0 else { return 0 }
         var counters = state.files[input] ?? InputFileCounters()
-        let context = contexts[input] ?? .unspecified
-        let source = Source(context, host: context.hostOverride.flatMap { hostOverrides[$0]?.bytes })
+        let source = sources[input] ?? CallAggregator.unspecifiedSource
         let parsedBefore = counters.parsed
         var call = RawCall()
         var position = 0
@@ -134,7 +140,7 @@ public struct CallAggregator {
         counters.bytes += Int64(chunk.count)
         if counters.parsed > parsedBefore {
             state.run.recordsByRole[source.roleIndex] &+= counters.parsed - parsedBefore
-            state.run.observableFields.formUnion(context.yields)
+            state.run.observableFields.formUnion(source.yields)
         }
         state.files[input] = counters
         state.chunkLines[AggregateState.ChunkKey(input: input, chunk: chunkIndex), default: 0] += UInt64(lineIndex - firstLine)
@@ -336,8 +342,8 @@ public struct CallAggregator {
 extension EndpointStats {
     /// Hot-path update for one call.
     @inline(__always)
-    mutating func record(_ call: RawCall, query: Bytes?, evidence: CallEvidence, roleIndex: Int, queryKeys: QueryKeyMatcher) {
-        var evidence = evidence
+    mutating func record(_ call: RawCall, query: Bytes?, evidence: CallEvidence, roleIndex: Int, queryKeys: borrowing QueryKeyMatcher) {
+        var word = evidence.word
         calls &+= 1
         statuses.record(call.status)
         if call.responseBytes >= 0 {
@@ -358,13 +364,13 @@ extension EndpointStats {
                 if !queryParameters.contains(h) {
                     queryParameters.insert(hash: h, name: QueryNames.safeName(name))
                 }
-                if evidence.authOpenToQueryKey, queryKeys.matches(hash: h, name: name) {
-                    evidence.auth = .apiKeyQuery
-                    evidence.authOpenToQueryKey = false
+                // A key in the query overrides a kind decided below the query step.
+                if word & CallEvidence.openToQueryKeyBit != 0, queryKeys.matches(hash: h, name: name) {
+                    word = word & ~(15 | CallEvidence.openToQueryKeyBit) | UInt64(AuthKind.apiKeyQuery.rawValue)
                 }
             }
         }
-        self.evidence.record(evidence, roleIndex: roleIndex, status: call.status)
+        self.evidence.add(signature: EndpointEvidence.Signature.make(word: word, roleIndex: roleIndex, status: call.status), count: 1)
     }
 }
 

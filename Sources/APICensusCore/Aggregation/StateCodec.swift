@@ -2,7 +2,7 @@
 /// was built from and `apicensus merge` can combine states exactly (a report's rounded figures and
 /// templated endpoints cannot be merged; the raw state can).
 ///
-/// Layout (version 1), all integers little-endian:
+/// Layout (version 2), all integers little-endian:
 /// - magic `APST`, then the version byte;
 /// - sections in a fixed order: files, rejected counts, samples, problems, chunk lines, endpoints,
 ///   invalid requests, time range. Every dictionary is written in sorted key order and every
@@ -11,16 +11,22 @@
 /// - each endpoint's statistics sit in a length-prefixed record, so a later version can append fields
 ///   to `EndpointStats`: a newer decoder reads the fields an older record has and defaults the rest;
 ///   an older decoder refuses the newer version by its version byte. The coverage evidence is such an
-///   appended field: (signature, count) pairs sorted by signature (a record without it decodes with
-///   no evidence);
+///   appended field: (signature, count) pairs sorted by signature;
 /// - after the time range, the run's coverage evidence: records per role and the names of the
 ///   fields the inputs' formats can log.
+///
+/// Version 1 is read too, without its coverage evidence: states written before coverage have none,
+/// and the evidence of the first coverage builds packed authentication kinds in an order that has
+/// changed since (a `bearer_scheme_only` kind was added), so it is dropped rather than misread. Such
+/// a state reports `not_observable` coverage until it is merged with newer ones.
 ///
 /// Unsigned counts are LEB128 varints, signed values zigzag varints, 64-bit hashes fixed 8 bytes,
 /// strings a varint length then UTF-8.
 public enum StateCodec {
     public static let magic: [UInt8] = Array("APST".utf8)
-    public static let version: UInt8 = 1
+    public static let version: UInt8 = 2
+    /// The oldest version this build decodes.
+    public static let oldestReadableVersion: UInt8 = 1
     /// Name of this encoding in JSON documents (`state.encoding`).
     public static let encodingName = "apicensus-state/1"
 }
@@ -133,9 +139,11 @@ extension AggregateState {
         }
         r.position = 4
         let version = try r.byte()
-        guard version == StateCodec.version else {
-            throw StateCodecError(message: "unknown state version \(version) (this build reads version \(StateCodec.version))", offset: 4)
+        guard version >= StateCodec.oldestReadableVersion && version <= StateCodec.version else {
+            throw StateCodecError(message: "unknown state version \(version) (this build reads versions \(StateCodec.oldestReadableVersion) to \(StateCodec.version))",
+                                  offset: 4)
         }
+        let withEvidence = version >= 2
         self.init()
 
         for _ in 0..<(try r.count()) {
@@ -188,7 +196,7 @@ extension AggregateState {
             let end = r.position + length
             guard end <= bytes.count else { throw r.error("endpoint record longer than the data", at: r.position) }
             var record = StateReader(bytes: bytes, position: r.position, end: end)
-            let stats = try record.endpointStats()
+            let stats = try record.endpointStats(withEvidence: withEvidence)
             guard record.position == end else {
                 throw r.error("\(end - record.position) unread byte(s) in the record of \(key.method) \(key.typedPath)", at: record.position)
             }
@@ -210,12 +218,19 @@ extension AggregateState {
         lastMillis = try r.signed()
         callsWithoutTime = try r.unsigned()
 
-        for i in 0..<run.recordsByRole.count { run.recordsByRole[i] = try r.unsigned() }
-        for _ in 0..<(try r.count()) {
-            let at = r.position
-            let name = try r.string()
-            guard let field = CallField(rawValue: name) else { throw r.error("unknown call field '\(name)'", at: at) }
-            run.observableFields.insert(field)
+        // Version 1 states written by coverage builds end with a run section: read, then dropped
+        // with the endpoints' evidence (records per role without evidence would judge every endpoint
+        // unseen by its roles).
+        if withEvidence || r.position < bytes.count {
+            var run = RunEvidence()
+            for i in 0..<run.recordsByRole.count { run.recordsByRole[i] = try r.unsigned() }
+            for _ in 0..<(try r.count()) {
+                let at = r.position
+                let name = try r.string()
+                guard let field = CallField(rawValue: name) else { throw r.error("unknown call field '\(name)'", at: at) }
+                run.observableFields.insert(field)
+            }
+            if withEvidence { self.run = run }
         }
         guard r.position == bytes.count else {
             throw r.error("\(bytes.count - r.position) unexpected byte(s) after the state", at: r.position)
@@ -395,7 +410,8 @@ struct StateReader {
         LineLocation(input: try int(), chunk: try int(), lineInChunk: try int(), byteOffset: try signed())
     }
 
-    mutating func endpointStats() throws -> EndpointStats {
+    /// `withEvidence`: the record's coverage evidence is read (version 2); a version-1 record's is skipped.
+    mutating func endpointStats(withEvidence: Bool) throws -> EndpointStats {
         var s = EndpointStats()
         s.calls = try unsigned()
         for _ in 0..<(try count()) {
@@ -432,8 +448,12 @@ struct StateReader {
             s.queryParameters.names.append(try string())
         }
         s.callsWithQuery = try unsigned()
-        // Records written before coverage evidence was appended end here.
-        if position < end {
+        guard withEvidence else {
+            // Version 1: the record may end here (before coverage) or carry evidence in the old layout.
+            position = end
+            return s
+        }
+        do {
             var pairs: [(signature: UInt64, count: UInt64)] = []
             for _ in 0..<(try count()) {
                 let at = position

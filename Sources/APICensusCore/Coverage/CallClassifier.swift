@@ -35,10 +35,11 @@ public struct InputTraits: Sendable, Equatable {
         logsForwardedFor = y.contains(.forwardedFor) || y.contains(.requestHeaders)
         isMediator = context.role == .gateway || context.role == .waf
         logsWAFAction = y.contains(.wafAction)
-        let evidenceFields: [CallField] = [.authorization, .requestHeaders, .cookie, .apiKey, .consumer, .clientCertificate,
-                                           .tlsProtocol, .tlsCipher, .scheme, .wafAction, .contentType, .forwardedFor]
-        requestLineOnly = !evidenceFields.contains(where: y.contains)
+        requestLineOnly = y.bits & InputTraits.evidenceFields.bits == 0
     }
+
+    static let evidenceFields = CallFieldSet([.authorization, .requestHeaders, .cookie, .apiKey, .consumer, .clientCertificate,
+                                              .tlsProtocol, .tlsCipher, .scheme, .wafAction, .contentType, .forwardedFor])
 }
 
 /// Classifies one call from its bytes: authentication kind, caller class, API style, HTTP and TLS
@@ -51,12 +52,21 @@ public struct CallClassifier {
     /// Caller classes of recent client addresses (when no forwarding is configured, the class
     /// depends on the address alone).
     private let callers = CallerCache()
+    /// What recent bearer tokens showed, keyed by their hash (clients reuse a token for its
+    /// lifetime): most calls skip the decoding.
+    private let tokens = TokenCache()
+    /// The last TLS protocol, cipher and WAF action seen and what they meant: one source's values
+    /// repeat.
+    private let lastProtocol = ValueMemo(), lastCipher = ValueMemo(), lastWAFAction = ValueMemo()
+    /// Which header names could be of interest, by their first byte.
+    private let headerNames: HeaderNameTable
     public let queryKeys: QueryKeyMatcher
 
     public init(settings: CoverageSettings = CoverageSettings()) {
         self.settings = settings
         checksForwarding = !settings.trustedProxies.isEmpty || !settings.gatewayNetworks.isEmpty
         queryKeys = QueryKeyMatcher(settings.apiKeyQueryParameters)
+        headerNames = HeaderNameTable(apiKeyHeaders: settings.apiKeyHeaders, gatewayHeaders: settings.gatewayEvidenceHeaders)
     }
 
     /// Headers of interest found in a header block, in one pass.
@@ -97,8 +107,10 @@ public struct CallClassifier {
         // Transport.
         e.http = httpVersion(call.httpVersion, scheme: call.scheme)
         if traits.logsTLS || call.scheme.count > 0 {
-            e.tls = tlsState(call.tlsProtocol, scheme: call.scheme, traits: traits)
-            if e.tls.isEncrypted, call.tlsCipher.count > 0 { e.weakCipher = Self.isWeakCipher(call.tlsCipher) }
+            e.tls = tlsState(call.tlsProtocol, scheme: call.scheme, logged: traits.logsTLS && !call.unlogged.contains(.tls))
+            if e.tls.isEncrypted, call.tlsCipher.count > 0 {
+                e.weakCipher = lastCipher.value(of: call.tlsCipher) { Self.isWeakCipher($0) ? 1 : 0 } == 1
+            }
         }
 
         // Style.
@@ -113,7 +125,9 @@ public struct CallClassifier {
                 e.gateway = .absent
             }
         }
-        if traits.logsWAFAction || call.wafAction.count > 0 { e.waf = Self.wafDecision(call.wafAction) }
+        if traits.logsWAFAction || call.wafAction.count > 0 {
+            e.waf = WAFDecision(rawValue: lastWAFAction.value(of: call.wafAction) { Self.wafDecision($0).rawValue }) ?? .other
+        }
         return e
     }
 
@@ -127,7 +141,7 @@ public struct CallClassifier {
             e.auth = .apiKeyQuery
         } else {
             e.authOpenToQueryKey = true
-            e.auth = isPresent(call.user) ? .basic : .notObservable
+            e.auth = isPresent(call.user) ? (call.userIsBasicAuth ? .basic : .other) : .notObservable
         }
         e.http = httpVersion(call.httpVersion, scheme: .none)
         if call.status == 101 { e.style = .websocket }
@@ -145,20 +159,26 @@ public struct CallClassifier {
 
     func findHeaders(_ call: RawCall) -> HeaderFindings {
         var h = HeaderFindings()
-        let settings = self.settings
+        let table = headerNames
+        let apiKeyHeaders = settings.apiKeyHeaders, gatewayHeaders = settings.gatewayEvidenceHeaders
         HeaderBlock.forEach(call.requestHeaders, form: call.requestHeadersForm) { name, value in
-            switch name.count {
-            case 13 where Self.equalsLower(name, "authorization"): h.authorization = value
-            case 6 where Self.equalsLower(name, "cookie"): h.cookie = value
-            case 12 where Self.equalsLower(name, "content-type"): h.contentType = value
-            case 15 where Self.equalsLower(name, "x-forwarded-for"): h.forwardedFor = value
-            case 7 where Self.equalsLower(name, "upgrade"): h.upgradeWebSocket = Self.containsLower(value, "websocket")
-            case 10 where Self.equalsLower(name, "soapaction"): h.soapAction = true
-            case 6 where Self.equalsLower(name, "accept"): h.acceptsEventStream = Self.containsLower(value, "text/event-stream")
-            default: break
+            // Most names (`host`, `user-agent`, `accept-encoding`) are rejected by their first byte.
+            let candidates = table.candidates(name)
+            if candidates == 0 { return true }
+            if candidates & HeaderNameTable.fixed != 0 {
+                switch name.count {
+                case 13 where Self.equalsLower(name, "authorization"): h.authorization = value
+                case 6 where Self.equalsLower(name, "cookie"): h.cookie = value
+                case 12 where Self.equalsLower(name, "content-type"): h.contentType = value
+                case 15 where Self.equalsLower(name, "x-forwarded-for"): h.forwardedFor = value
+                case 7 where Self.equalsLower(name, "upgrade"): h.upgradeWebSocket = Self.containsLower(value, "websocket")
+                case 10 where Self.equalsLower(name, "soapaction"): h.soapAction = true
+                case 6 where Self.equalsLower(name, "accept"): h.acceptsEventStream = Self.containsLower(value, "text/event-stream")
+                default: break
+                }
             }
-            if settings.apiKeyHeaders.matches(name), value.count > 0 { h.apiKey = true }
-            if settings.gatewayEvidenceHeaders.matches(name) { h.gatewayHeader = true }
+            if candidates & HeaderNameTable.apiKey != 0, value.count > 0, apiKeyHeaders.matches(name) { h.apiKey = true }
+            if candidates & HeaderNameTable.gateway != 0, gatewayHeaders.matches(name) { h.gatewayHeader = true }
             return true
         }
         return h
@@ -186,7 +206,9 @@ public struct CallClassifier {
                     var a = start, b = end
                     while a < b, forwardedFor[a] == 0x20 || forwardedFor[a] == 0x09 { a += 1 }
                     while b > a, forwardedFor[b - 1] == 0x20 || forwardedFor[b - 1] == 0x09 { b -= 1 }
-                    guard let hop = IPAddress.parse(Bytes(rebasing: forwardedFor[a..<b])) else { break }
+                    // A hop that is not an address (`unknown`, an obfuscated RFC 7239 id) hides the
+                    // caller: the trusted proxy before it is not the caller.
+                    guard let hop = IPAddress.parse(Bytes(rebasing: forwardedFor[a..<b])) else { return (.unknown, throughGateway) }
                     address = hop
                     let isGateway = settings.gatewayNetworks.contains(hop)
                     if isGateway { throughGateway = true }
@@ -219,13 +241,17 @@ public struct CallClassifier {
         if let query, hasAPIKeyParameter(query) { return .apiKeyQuery }
         // Decided below the query step: a key in the query string would take precedence.
         e.authOpenToQueryKey = true
-        // CLF's user field is what HTTP Basic authentication set.
-        if isPresent(call.user) { return .basic }
+        // The principal a gateway authenticated says more than a user name.
         if isPresent(call.consumer) { return .gatewayConsumer }
-        if cookie.count > 0, hasSessionCookie(cookie) { return .sessionCookie }
-        return traits.credentialsObservable ? .none : .notObservable
+        if isPresent(call.user) { return call.userIsBasicAuth ? .basic : .other }
+        if cookie.count > 0, hasSessionCookie(cookie) || Self.isMasked(cookie) { return .sessionCookie }
+        // Nothing shows a credential: none, when this record logs where one would show.
+        return traits.credentialsObservable && !call.unlogged.contains(.credentials) ? .none : .notObservable
     }
 
+    /// The kind an `Authorization` value shows. Only an empty value or `-` means no credential: the
+    /// secret-free configurations the format pages recommend log the scheme word alone (`Bearer`,
+    /// `Basic`), which still says how the call authenticated.
     func authorizationKind(_ value: Bytes, callMillis: Int64, evidence e: inout CallEvidence) -> AuthKind {
         var i = 0
         while i < value.count, value[i] == 0x20 { i += 1 }
@@ -233,55 +259,63 @@ public struct CallClassifier {
         while i < value.count, value[i] != 0x20 { i += 1 }
         let scheme = Bytes(rebasing: value[schemeStart..<i])
         while i < value.count, value[i] == 0x20 { i += 1 }
-        let credential = Bytes(rebasing: value[i...])
+        // Loggers may pad the value: trailing spaces are not part of the token.
+        var end = value.count
+        while end > i, value[end - 1] == 0x20 { end -= 1 }
+        let credential = Bytes(rebasing: value[i..<end])
         if scheme.count == 0 || (scheme.count == 1 && scheme[0] == UInt8(ascii: "-")) { return .none }
         if Self.equalsLower(scheme, "bearer") {
-            guard credential.count > 0 else { return .none }
-            if isJWT(credential) {
-                inspectJWT(credential, callMillis: callMillis, evidence: &e)
-                return .bearerJWT
-            }
-            return .bearerOpaque
+            guard credential.count > 0 else { return .bearerSchemeOnly }
+            return inspectToken(credential, callMillis: callMillis, evidence: &e) ? .bearerJWT : .bearerOpaque
         }
-        if Self.equalsLower(scheme, "basic") { return credential.count > 0 ? .basic : .none }
+        if Self.equalsLower(scheme, "basic") { return .basic }
         if Self.equalsLower(scheme, "apikey") || Self.equalsLower(scheme, "api-key") || Self.equalsLower(scheme, "key") { return .apiKey }
-        if Self.equalsLower(scheme, "token") { return .bearerOpaque }
+        if Self.equalsLower(scheme, "token") { return credential.count > 0 ? .bearerOpaque : .bearerSchemeOnly }
         // A bare token without a scheme: a JWT is recognisable by its shape.
-        if credential.count == 0, isJWT(scheme) {
-            inspectJWT(scheme, callMillis: callMillis, evidence: &e)
+        if credential.count == 0, scheme.count >= 10, scheme[0] == UInt8(ascii: "e"),
+           inspectToken(scheme, callMillis: callMillis, evidence: &e) {
             return .bearerJWT
         }
-        // Digest, AWS4-HMAC-SHA256, Negotiate, or a value the logger masked: a credential was sent.
+        // Digest, AWS4-HMAC-SHA256, Negotiate (with or without their parameters), or a value the
+        // logger masked (`REDACTED`): a credential was sent.
         return .other
     }
 
     /// `eyJ…` followed by two or four more dot-separated base64url segments (JWS or JWE).
-    func isJWT(_ token: Bytes) -> Bool { CredentialShape.isJWT(token) }
+    func isJWT(_ token: Bytes) -> Bool { JWTShape(token) != nil }
+
+    /// Whether a bearer token is a JWT, and if so its `alg: none` and expiry flags: from the token
+    /// cache, else read and remembered (by hash only).
+    func inspectToken(_ token: Bytes, callMillis: Int64, evidence e: inout CallEvidence) -> Bool {
+        let info = tokens.lookup(token) { self.readToken($0) }
+        guard info.isJWT else { return false }
+        e.jwtAlgNone = info.algNone
+        if info.hasExpiry, callMillis != RawCall.unknownTime { e.jwtExpired = info.expiryMillis < callMillis }
+        return true
+    }
 
     /// Reads the JWT header's `alg` and the payload's `exp`; nothing else is looked at or kept.
     func inspectJWT(_ token: Bytes, callMillis: Int64) -> (algNone: Bool, expired: Bool) {
-        var e = CallEvidence()
-        inspectJWT(token, callMillis: callMillis, evidence: &e)
-        return (e.jwtAlgNone, e.jwtExpired)
+        let info = readToken(token)
+        let expired = info.hasExpiry && callMillis != RawCall.unknownTime && info.expiryMillis < callMillis
+        return (info.algNone, expired)
     }
 
-    func inspectJWT(_ token: Bytes, callMillis: Int64, evidence e: inout CallEvidence) {
-        guard let firstDot = token.firstIndex(of: UInt8(ascii: ".")) else { return }
-        let header = Bytes(rebasing: token[0..<firstDot])
-        let afterHeader = Bytes(rebasing: token[(firstDot + 1)...])
-        let payloadEnd = afterHeader.firstIndex(of: UInt8(ascii: ".")) ?? afterHeader.count
-        let payload = Bytes(rebasing: afterHeader[0..<payloadEnd])
-        let decodedHeader = Base64URL.decode(header, into: scratch.pointer, capacity: DecodeScratch.capacity)
-        if let alg = JSONField.stringValue(of: "alg", in: decodedHeader) {
-            e.jwtAlgNone = Self.equalsLower(alg, "none")
-        }
+    func readToken(_ token: Bytes) -> TokenCache.Info {
+        guard let shape = JWTShape(token) else { return TokenCache.Info() }
+        var info = TokenCache.Info()
+        info.isJWT = true
+        let decodedHeader = Base64URL.decode(Bytes(rebasing: token[0..<shape.firstDot]), into: scratch.pointer, capacity: DecodeScratch.capacity)
+        if let alg = JSONField.stringValue(of: "alg", in: decodedHeader) { info.algNone = Self.equalsLower(alg, "none") }
         // A JWE (five segments) has an encrypted payload: no claims to read.
-        let segments = token.reduce(0) { $0 + ($1 == UInt8(ascii: ".") ? 1 : 0) }
-        guard segments == 2, callMillis != RawCall.unknownTime else { return }
+        guard shape.segments == 3 else { return info }
+        let payload = Bytes(rebasing: token[(shape.firstDot + 1)..<shape.secondDot])
         let decodedPayload = Base64URL.decode(payload, into: scratch.pointer, capacity: DecodeScratch.capacity)
         if let exp = JSONField.integerValue(of: "exp", in: decodedPayload), exp < Int64.max / 1000 {
-            e.jwtExpired = exp * 1000 < callMillis
+            info.hasExpiry = true
+            info.expiryMillis = exp * 1000
         }
+        return info
     }
 
     func hasAPIKeyParameter(_ query: Bytes) -> Bool {
@@ -291,6 +325,18 @@ public struct CallClassifier {
             if !found, names.matches(name) { found = true }
         }
         return found
+    }
+
+    /// A header value the logger replaced as a whole (`REDACTED`, Caddy's default for `Cookie` and
+    /// `Authorization`; `[REDACTED]`, `<redacted>`, `***`): something was sent, its content hidden.
+    static func isMasked(_ v: Bytes) -> Bool {
+        var a = 0, b = v.count
+        while a < b, v[a] == UInt8(ascii: "[") || v[a] == UInt8(ascii: "<") || v[a] == UInt8(ascii: "(") { a += 1 }
+        while b > a, v[b - 1] == UInt8(ascii: "]") || v[b - 1] == UInt8(ascii: ">") || v[b - 1] == UInt8(ascii: ")") { b -= 1 }
+        guard b > a else { return false }
+        let inner = Bytes(rebasing: v[a..<b])
+        if equalsLower(inner, "redacted") || equalsLower(inner, "masked") || equalsLower(inner, "filtered") { return true }
+        return b - a >= 3 && inner.allSatisfy { $0 == UInt8(ascii: "*") }
     }
 
     /// Cookie names that hold sessions or tokens (`session`, `JSESSIONID`, `PHPSESSID`, `connect.sid`,
@@ -333,15 +379,16 @@ public struct CallClassifier {
         return .unknown
     }
 
-    func tlsState(_ proto: Bytes, scheme: Bytes, traits: InputTraits) -> TLSState {
-        if proto.count > 1 { return Self.tlsVersion(proto) }
-        // Logged as absent (`-` or empty) by a format that logs it: plaintext, unless the scheme
+    /// `logged`: the record logs the TLS protocol (its format can, and it does not leave it out).
+    func tlsState(_ proto: Bytes, scheme: Bytes, logged: Bool) -> TLSState {
+        if proto.count > 1 { return TLSState(rawValue: lastProtocol.value(of: proto) { Self.tlsVersion($0).rawValue }) ?? .tlsUnknownVersion }
+        // Logged as absent (`-` or empty) by a record that logs it: plaintext, unless the scheme
         // says otherwise.
         let schemeSaysTLS = Self.equalsLower(scheme, "https") || Self.equalsLower(scheme, "wss")
             || Self.equalsLower(scheme, "grpcs") || Self.equalsLower(scheme, "h2")
         let schemeSaysPlain = Self.equalsLower(scheme, "http") || Self.equalsLower(scheme, "ws") || Self.equalsLower(scheme, "grpc")
         if schemeSaysTLS { return .tlsUnknownVersion }
-        if schemeSaysPlain || traits.logsTLS { return .plaintext }
+        if schemeSaysPlain || logged { return .plaintext }
         return .notObservable
     }
 
@@ -460,7 +507,7 @@ public struct CallClassifier {
         return false
     }
 
-    /// A direct-mapped cache of caller classes keyed by the client bytes (up to 16 of them).
+    /// A direct-mapped cache of caller classes keyed by the client's bytes (clients of up to 16 bytes).
     final class CallerCache {
         static let size = 4096
         /// Per entry: the client's bytes as two words, and its length + 1 with the class in the top byte
@@ -497,6 +544,62 @@ public struct CallClassifier {
         }
     }
 
+    /// Direct-mapped: per slot the token's 64-bit hash and length and what it showed; never a byte
+    /// of the token itself.
+    final class TokenCache {
+        struct Info {
+            var isJWT = false
+            var algNone = false
+            var hasExpiry = false
+            var expiryMillis: Int64 = 0
+        }
+        struct Entry {
+            var hash: UInt64 = 0
+            /// Length + 1 (0: empty).
+            var tag = 0
+            var info = Info()
+        }
+        static let size = 256
+        let entries = UnsafeMutablePointer<Entry>.allocate(capacity: size)
+
+        init() { entries.initialize(repeating: Entry(), count: TokenCache.size) }
+        deinit { entries.deallocate() }
+
+        @inline(__always)
+        func lookup(_ token: Bytes, _ read: (Bytes) -> Info) -> Info {
+            let h = ByteHash.hash(token)
+            let slot = Int(truncatingIfNeeded: h >> 56)
+            if entries[slot].tag == token.count + 1, entries[slot].hash == h { return entries[slot].info }
+            let info = read(token)
+            entries[slot] = Entry(hash: h, tag: token.count + 1, info: info)
+            return info
+        }
+    }
+
+    /// The last value seen (up to 64 bytes, a protocol or cipher name, a WAF action: never a
+    /// credential) and what it meant.
+    final class ValueMemo {
+        static let capacity = 64
+        let bytes = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        var length = -1
+        var result: UInt8 = 0
+
+        deinit { bytes.deallocate() }
+
+        @inline(__always)
+        func value(of v: Bytes, _ compute: (Bytes) -> UInt8) -> UInt8 {
+            let n = v.count
+            if n == length, let base = v.baseAddress, memcmp(bytes, base, n) == 0 { return result }
+            let r = compute(v)
+            if n <= ValueMemo.capacity, let base = v.baseAddress {
+                bytes.update(from: base, count: n)
+                length = n
+                result = r
+            }
+            return r
+        }
+    }
+
     final class DecodeScratch {
         static let capacity = 4096
         let pointer = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
@@ -510,6 +613,8 @@ public struct CallClassifier {
 public struct QueryKeyMatcher: Sendable {
     private var mask: UInt64 = 0
     private var hashes: [UInt64] = []
+    /// Bit n set when an exact name has n bytes (63 for longer ones).
+    private var lengths: UInt64 = 0
     private let patterns: NamePatternSet
     private let hasPrefixes: Bool
 
@@ -517,6 +622,7 @@ public struct QueryKeyMatcher: Sendable {
         self.patterns = patterns
         hasPrefixes = patterns.patterns.contains { $0.hasSuffix("*") }
         for p in patterns.patterns where !p.hasSuffix("*") {
+            lengths |= 1 << UInt64(min(p.utf8.count, 63))
             for variant in Set([p, p.lowercased()]) {
                 var bytes = Array(variant.utf8)
                 let h = bytes.withUnsafeMutableBufferPointer { ByteHash.hash(Bytes($0)) }
@@ -526,27 +632,61 @@ public struct QueryKeyMatcher: Sendable {
         }
     }
 
-    /// `hash` is `ByteHash.hash(name)`.
+    /// `hash` is `ByteHash.hash(name)`. Names match ignoring case: other spellings than the
+    /// configured and lower-case ones (`API_KEY`, `Token`) are compared byte by byte, only when the
+    /// name has an upper-case letter and a configured length.
     @inline(__always)
     public func matches(hash: UInt64, name: Bytes) -> Bool {
         if mask >> (hash & 63) & 1 == 1 {
             for h in hashes where h == hash { return true }
         }
+        if lengths >> UInt64(min(name.count, 63)) & 1 == 1, Self.hasUpperCase(name), patterns.matches(name) { return true }
         return hasPrefixes && patterns.matches(name)
+    }
+
+    @inline(__always) static func hasUpperCase(_ b: Bytes) -> Bool {
+        for c in b where c &- 65 < 26 { return true }
+        return false
+    }
+}
+
+/// The shape of a JWT: `eyJ…` and two or four more dot-separated base64url segments (JWS or JWE),
+/// found in one pass with the dots' positions.
+struct JWTShape {
+    var firstDot = 0
+    var secondDot = 0
+    var segments = 0
+
+    init?(_ token: Bytes) {
+        guard token.count >= 10, token[0] == UInt8(ascii: "e"), token[1] == UInt8(ascii: "y"), token[2] == UInt8(ascii: "J") else { return nil }
+        var dots = 0
+        for i in 0..<token.count {
+            let b = token[i]
+            if b == UInt8(ascii: ".") {
+                if dots == 0 { firstDot = i } else if dots == 1 { secondDot = i }
+                dots += 1
+                continue
+            }
+            if !Base64URL.isAlphabet(b) { return nil }
+        }
+        guard dots == 2 || dots == 4 else { return nil }
+        segments = dots + 1
     }
 }
 
 /// base64url (RFC 4648 §5), padding optional, decoded into a caller's buffer.
 enum Base64URL {
-    static let table: [Int8] = {
-        var t = [Int8](repeating: -1, count: 256)
-        for (i, c) in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8.enumerated() { t[Int(c)] = Int8(i) }
-        t[Int(UInt8(ascii: "+"))] = 62
-        t[Int(UInt8(ascii: "/"))] = 63
-        return t
-    }()
+    /// The 6-bit value of an alphabet byte (`+` and `/` too), or -1: by ranges, no table.
+    @inline(__always) static func value(_ b: UInt8) -> Int8 {
+        if b &- 65 < 26 { return Int8(b &- 65) }
+        if b &- 97 < 26 { return Int8(b &- 71) }
+        if b &- 48 < 10 { return Int8(b &+ 4) }
+        if b == UInt8(ascii: "-") || b == UInt8(ascii: "+") { return 62 }
+        if b == UInt8(ascii: "_") || b == UInt8(ascii: "/") { return 63 }
+        return -1
+    }
 
-    @inline(__always) static func isAlphabet(_ b: UInt8) -> Bool { table[Int(b)] >= 0 || b == UInt8(ascii: "=") }
+    @inline(__always) static func isAlphabet(_ b: UInt8) -> Bool { value(b) >= 0 || b == UInt8(ascii: "=") }
 
     /// Decodes as much of `input` as fits; stops at padding or a byte outside the alphabet.
     static func decode(_ input: Bytes, into out: UnsafeMutablePointer<UInt8>, capacity: Int) -> Bytes {
@@ -554,7 +694,7 @@ enum Base64URL {
         var bits = 0
         var count = 0
         for b in input {
-            let v = table[Int(b)]
+            let v = value(b)
             if v < 0 { break }
             acc = acc << 6 | UInt32(v)
             bits += 6
@@ -595,10 +735,10 @@ enum JSONField {
                 if depth == 1, i + k + 1 < n, json[i + k + 1] == UInt8(ascii: "\""),
                    (0..<k).allSatisfy({ json[i + 1 + $0] == key[$0] }) {
                     var j = i + k + 2
-                    while j < n, json[j] == 0x20 { j += 1 }
+                    while j < n, isSpace(json[j]) { j += 1 }
                     if j < n, json[j] == UInt8(ascii: ":") {
                         j += 1
-                        while j < n, json[j] == 0x20 { j += 1 }
+                        while j < n, isSpace(json[j]) { j += 1 }
                         return j
                     }
                 }
@@ -609,6 +749,8 @@ enum JSONField {
         }
         return nil
     }
+
+    @inline(__always) static func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D }
 
     static func stringValue(of name: StaticString, in json: Bytes) -> Bytes? {
         guard let start = valueStart(of: name, in: json), start < json.count, json[start] == UInt8(ascii: "\"") else { return nil }
@@ -628,5 +770,37 @@ enum JSONField {
             i += 1
         }
         return digits > 0 ? value : nil
+    }
+}
+
+/// Which header names could be of interest, by their lower-cased first byte: the names the
+/// classifier reads itself, the API-key headers and the gateway-evidence headers (a prefix pattern
+/// that is only `*` marks every byte). One load rejects most names.
+final class HeaderNameTable: @unchecked Sendable {
+    static let fixed: UInt8 = 1, apiKey: UInt8 = 2, gateway: UInt8 = 4
+    /// authorization, cookie, content-type, x-forwarded-for, upgrade, soapaction, accept.
+    static let fixedFirstBytes = "acxus"
+    private let table = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+
+    init(apiKeyHeaders: NamePatternSet, gatewayHeaders: NamePatternSet) {
+        table.initialize(repeating: 0, count: 256)
+        func mark(_ first: UInt8?, _ bit: UInt8) {
+            guard let first else {
+                for i in 0..<256 { table[i] |= bit }
+                return
+            }
+            table[Int(first)] |= bit
+            if first &- 97 < 26 { table[Int(first - 32)] |= bit }
+        }
+        for b in Self.fixedFirstBytes.utf8 { mark(b, Self.fixed) }
+        for p in apiKeyHeaders.patterns { mark(p.lowercased().utf8.first.flatMap { $0 == UInt8(ascii: "*") ? nil : $0 }, Self.apiKey) }
+        for p in gatewayHeaders.patterns { mark(p.lowercased().utf8.first.flatMap { $0 == UInt8(ascii: "*") ? nil : $0 }, Self.gateway) }
+    }
+
+    deinit { table.deallocate() }
+
+    @inline(__always) func candidates(_ name: Bytes) -> UInt8 {
+        guard let base = name.baseAddress, name.count > 0 else { return 0 }
+        return table[Int(base[0])]
     }
 }

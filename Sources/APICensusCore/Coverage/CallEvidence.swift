@@ -12,13 +12,19 @@ public enum AuthKind: UInt8, CaseIterable, Sendable {
     case bearerJWT
     /// A bearer token that is not a JWT (an opaque OAuth access token).
     case bearerOpaque
+    /// `Authorization: Bearer` whose token the log leaves out: the secret-free configurations the
+    /// format pages recommend log the scheme word only. A bearer token was sent; whether it is a JWT
+    /// (and its `alg`) cannot be told.
+    case bearerSchemeOnly
     /// A session cookie.
     case sessionCookie
     /// A client certificate the server verified (mutual TLS).
     case mtls
     /// A consumer the gateway authenticated (Kong consumer, authorizer principal).
     case gatewayConsumer
-    /// Another `Authorization` scheme (Digest, AWS SigV4, Negotiate…).
+    /// Another `Authorization` scheme (Digest, AWS SigV4, Negotiate…), a credential the logger
+    /// masked (`REDACTED`), or a user another scheme than HTTP Basic authenticated (IIS
+    /// `cs-username`, Caddy `user_id`).
     case other
     /// The format logs nothing that would show a credential.
     case notObservable
@@ -31,6 +37,7 @@ public enum AuthKind: UInt8, CaseIterable, Sendable {
         case .apiKeyQuery: "api_key_query"
         case .bearerJWT: "bearer_jwt"
         case .bearerOpaque: "bearer_opaque"
+        case .bearerSchemeOnly: "bearer_scheme_only"
         case .sessionCookie: "session_cookie"
         case .mtls: "mtls"
         case .gatewayConsumer: "gateway_consumer"
@@ -40,8 +47,9 @@ public enum AuthKind: UInt8, CaseIterable, Sendable {
     }
 
     public var isAuthenticated: Bool { self != .none && self != .notObservable }
-    /// Modern, strong credentials: OAuth/JWT bearer tokens and mutual TLS.
-    public var isStrong: Bool { self == .bearerJWT || self == .bearerOpaque || self == .mtls }
+    /// Modern, strong credentials: OAuth/JWT bearer tokens (whether or not the token is logged) and
+    /// mutual TLS.
+    public var isStrong: Bool { self == .bearerJWT || self == .bearerOpaque || self == .bearerSchemeOnly || self == .mtls }
     /// Weak or absent: basic, keys in the query string, nothing.
     public var isWeak: Bool { self == .basic || self == .apiKeyQuery || self == .none }
 }
@@ -149,25 +157,80 @@ public enum WAFDecision: UInt8, CaseIterable, Sendable {
     }
 }
 
-/// Everything the coverage work learns from one call.
+/// Everything the coverage work learns from one call, packed in the word an endpoint counts it
+/// under (`EndpointEvidence.Signature`: role and status are added when the call is recorded), so that
+/// recording a call copies one word and re-packs nothing.
 public struct CallEvidence: Sendable, Equatable {
-    public var auth: AuthKind = .notObservable
-    /// A JWT with `alg: none` (unsigned).
-    public var jwtAlgNone = false
-    /// A JWT whose `exp` lies before the call's time.
-    public var jwtExpired = false
-    public var caller: CallerClass = .unknown
-    public var style: APIStyle = .rest
-    public var http: HTTPVersionClass = .unknown
-    public var tls: TLSState = .notObservable
-    /// NULL, export, RC4, DES/3DES, MD5 or anonymous cipher suites.
-    public var weakCipher = false
-    public var clientCertificate: ClientCertificateEvidence = .notLogged
-    public var gateway: GatewayEvidence = .notObservable
-    public var waf: WAFDecision = .notLogged
-    /// The kind was decided below the query-key step (user name, consumer, cookie, none, not
-    /// observable): an API key found in the query string takes precedence.
-    public var authOpenToQueryKey = false
+    public var word: UInt64
 
-    public init() {}
+    /// Bit 30, never stored: the kind was decided below the query-key step (user name, consumer,
+    /// cookie, none, not observable), so an API key found in the query string takes precedence.
+    static let openToQueryKeyBit: UInt64 = 1 << 30
+
+    /// Nothing observed: auth and TLS not observable, caller and HTTP version unknown, REST.
+    public init() {
+        word = UInt64(AuthKind.notObservable.rawValue) | UInt64(CallerClass.unknown.rawValue) << 7
+            | UInt64(HTTPVersionClass.unknown.rawValue) << 12
+    }
+
+    @inline(__always) func field(_ shift: UInt64, _ mask: UInt64) -> UInt8 { UInt8(truncatingIfNeeded: word >> shift & mask) }
+    @inline(__always) mutating func setField(_ value: UInt8, _ shift: UInt64, _ mask: UInt64) {
+        word = word & ~(mask << shift) | (UInt64(value) & mask) << shift
+    }
+    @inline(__always) mutating func setFlag(_ on: Bool, _ bit: UInt64) {
+        word = on ? word | 1 << bit : word & ~(1 << bit)
+    }
+
+    public var auth: AuthKind {
+        get { AuthKind(rawValue: field(0, 15)) ?? .notObservable }
+        set { setField(newValue.rawValue, 0, 15) }
+    }
+    public var caller: CallerClass {
+        get { CallerClass(rawValue: field(7, 3)) ?? .unknown }
+        set { setField(newValue.rawValue, 7, 3) }
+    }
+    public var style: APIStyle {
+        get { APIStyle(rawValue: field(9, 7)) ?? .rest }
+        set { setField(newValue.rawValue, 9, 7) }
+    }
+    public var http: HTTPVersionClass {
+        get { HTTPVersionClass(rawValue: field(12, 7)) ?? .unknown }
+        set { setField(newValue.rawValue, 12, 7) }
+    }
+    public var tls: TLSState {
+        get { TLSState(rawValue: field(15, 7)) ?? .notObservable }
+        set { setField(newValue.rawValue, 15, 7) }
+    }
+    public var clientCertificate: ClientCertificateEvidence {
+        get { ClientCertificateEvidence(rawValue: field(18, 7)) ?? .notLogged }
+        set { setField(newValue.rawValue, 18, 7) }
+    }
+    public var gateway: GatewayEvidence {
+        get { GatewayEvidence(rawValue: field(21, 3)) ?? .notObservable }
+        set { setField(newValue.rawValue, 21, 3) }
+    }
+    public var waf: WAFDecision {
+        get { WAFDecision(rawValue: field(23, 7)) ?? .notLogged }
+        set { setField(newValue.rawValue, 23, 7) }
+    }
+    /// A JWT with `alg: none` (unsigned).
+    public var jwtAlgNone: Bool {
+        get { word >> 26 & 1 == 1 }
+        set { setFlag(newValue, 26) }
+    }
+    /// A JWT whose `exp` lies before the call's time.
+    public var jwtExpired: Bool {
+        get { word >> 27 & 1 == 1 }
+        set { setFlag(newValue, 27) }
+    }
+    /// NULL, export, RC4, DES/3DES, MD5 or anonymous cipher suites.
+    public var weakCipher: Bool {
+        get { word >> 28 & 1 == 1 }
+        set { setFlag(newValue, 28) }
+    }
+    /// The kind was decided below the query-key step: an API key in the query takes precedence.
+    public var authOpenToQueryKey: Bool {
+        get { word & Self.openToQueryKeyBit != 0 }
+        set { setFlag(newValue, 30) }
+    }
 }

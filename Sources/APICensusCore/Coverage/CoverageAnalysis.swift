@@ -3,25 +3,34 @@
 public struct CoverageAnalysis: Sendable {
     public var endpoints: [Endpoint]
     public var coverage: [EndpointCoverage]
+    /// Each endpoint's evidence counters, computed once.
+    public var tallies: [EvidenceTally]
     public var run: RunEvidence
     public var summary: EvidenceSummary
+    /// Indices of the endpoints that count as APIs (kind api, not only 404/400/405).
+    public let apiIndices: [Int]
+    /// Evidence over the API endpoints, summed.
+    public let apiTally: EvidenceTally
 
     public init(state: AggregateState, endpoints: [Endpoint], options: ReportOptions) {
         self.endpoints = endpoints
         run = state.run
-        coverage = endpoints.map { EndpointCoverage($0, run: state.run, thirdPartyHosts: options.thirdPartyHosts) }
+        let tallies = endpoints.map { $0.stats.evidence.tally }
+        let coverage = endpoints.indices.map {
+            EndpointCoverage(endpoints[$0], tally: tallies[$0], run: state.run, thirdPartyHosts: options.thirdPartyHosts)
+        }
+        let api = coverage.indices.filter { coverage[$0].isAPI }
+        var sum = [UInt64](repeating: 0, count: EndpointEvidence.Slot.count)
+        for i in api {
+            let c = tallies[i].counts
+            for k in 0..<sum.count { sum[k] &+= c[k] }
+        }
+        self.tallies = tallies
+        self.coverage = coverage
+        apiIndices = api
+        apiTally = EvidenceTally(counts: sum)
         summary = EvidenceSummary()
         summary = computeSummary()
-    }
-
-    /// Indices of the endpoints that count as APIs (kind api, not only 404/400/405).
-    public var apiIndices: [Int] { coverage.indices.filter { coverage[$0].isAPI } }
-
-    /// Evidence over the API endpoints, summed.
-    public var apiEvidence: EndpointEvidence {
-        var total = EndpointEvidence()
-        for i in apiIndices { total.merge(endpoints[i].stats.evidence) }
-        return total
     }
 
     func computeSummary() -> EvidenceSummary {
@@ -29,7 +38,7 @@ public struct CoverageAnalysis: Sendable {
         let fields = run.observableFields
         let roles = run.rolesPresent
         let api = apiIndices
-        let ev = apiEvidence.tally
+        let ev = apiTally
         var m: [String: EvidenceMetric] = [:]
         func ratio(_ n: UInt64, _ d: UInt64) -> EvidenceMetric { EvidenceMetric(numerator: Double(n), denominator: Double(d)) }
         func count(_ n: Int) -> EvidenceMetric { .count(n) }
@@ -65,42 +74,51 @@ public struct CoverageAnalysis: Sendable {
 
         m[ID.versioningVersionedEndpointShare] = ratio(UInt64(api.filter { coverage[$0].versioned }.count), UInt64(api.count))
 
-        // WAF.
+        // WAF. The calls a WAF did not see show only where another role saw them.
         let hasWAF = roles.contains(.waf)
         m[ID.wafPresent] = ratio(hasWAF ? 1 : 0, 1)
-        if hasWAF {
-            var seen: UInt64 = 0, external: UInt64 = 0
-            for i in api {
-                let e = endpoints[i].stats.evidence.tally
-                let x = e.estimatedDistinctExternalCalls
-                external += x
-                seen += min(e.externalCalls(role: .waf), x)
-            }
-            m[ID.wafExternalCallsSeenShare] = ratio(seen, external)
-        } else {
+        var seenByWAF: UInt64 = 0, external: UInt64 = 0, externalSeenByOthers: UInt64 = 0
+        for i in api {
+            let e = tallies[i]
+            let x = e.estimatedDistinctExternalCalls
+            external += x
+            seenByWAF += min(e.externalCalls(role: .waf), x)
+            for role in EndpointEvidence.roleOrder where role != .waf { externalSeenByOthers += e.externalCalls(role: role) }
+        }
+        if !hasWAF {
             m[ID.wafExternalCallsSeenShare] = .notObservable("no waf-role source among the inputs")
+        } else if externalSeenByOthers == 0 {
+            m[ID.wafExternalCallsSeenShare] = .notObservable(
+                "no other source than the WAF saw external calls: the external calls it did not see cannot be counted")
+        } else {
+            m[ID.wafExternalCallsSeenShare] = ratio(seenByWAF, external)
         }
         m[ID.wafBlockShare] = fields.contains(.wafAction) && ev.wafLoggedCalls > 0
             ? ratio(ev.calls(waf: .block), ev.wafLoggedCalls)
             : .notObservable("no input logs WAF decisions (waf_action)")
 
-        // Mediation.
-        let known = api.filter { coverage[$0].mediation.mediated != nil }
+        // Mediation. Endpoints that bypass the gateways and WAFs show only where a load balancer, a
+        // service or an egress proxy logged them: with gateway and WAF sources alone every endpoint
+        // is mediated by construction. Third-party (egress) endpoints are someone else's APIs.
+        let known = api.filter { coverage[$0].mediation.mediated != nil && !coverage[$0].thirdParty }
         let singleVantage = "the inputs give one vantage point only: no gateway or WAF source and no gateway evidence logged"
-        if known.isEmpty {
-            m[ID.mediationEndpointShare] = .notObservable(singleVantage)
-            m[ID.mediationCallShare] = .notObservable(singleVantage)
-            m[ID.mediationExternalEndpointShare] = .notObservable(singleVantage)
+        let mediatorsOnly = "only gateway/WAF sources: endpoints that bypass them cannot be seen (add a load-balancer, service or egress source)"
+        let bypassVisible = roles.contains { $0 != .gateway && $0 != .waf }
+        if known.isEmpty || !bypassVisible {
+            let reason = known.isEmpty ? singleVantage : mediatorsOnly
+            m[ID.mediationEndpointShare] = .notObservable(reason)
+            m[ID.mediationCallShare] = .notObservable(reason)
+            m[ID.mediationExternalEndpointShare] = .notObservable(reason)
         } else {
             m[ID.mediationEndpointShare] = ratio(UInt64(known.filter { coverage[$0].mediation.mediated == true }.count), UInt64(known.count))
             var mediatedCalls: UInt64 = 0, calls: UInt64 = 0
             for i in known {
-                let e = endpoints[i].stats.evidence.tally
+                let e = tallies[i]
                 calls += e.estimatedDistinctCalls
                 if coverage[i].mediation.mediated == true { mediatedCalls += Mediation.mediatedCalls(e) }
             }
             m[ID.mediationCallShare] = ratio(mediatedCalls, calls)
-            let external = known.filter { endpoints[$0].stats.evidence.tally.calls(caller: .external) > 0 }
+            let external = known.filter { tallies[$0].calls(caller: .external) > 0 }
             m[ID.mediationExternalEndpointShare] = ratio(UInt64(external.filter { coverage[$0].mediation.mediated == true }.count),
                                                          UInt64(external.count))
         }
@@ -112,19 +130,27 @@ public struct CoverageAnalysis: Sendable {
         m[ID.authExternalCallShare] = externalObservable > 0
             ? ratio(ev[EndpointEvidence.Slot.externalAuthenticated], externalObservable)
             : .notObservable(authFieldsLogged ? "no external call with observable authentication" : noAuth)
-        let authObservableEndpoints = api.filter { endpoints[$0].stats.evidence.tally.authObservableCalls > 0 }
-        m[ID.authEndpointShare] = authObservableEndpoints.isEmpty ? .notObservable(noAuth)
-            : ratio(UInt64(authObservableEndpoints.filter { endpoints[$0].stats.evidence.tally.authenticatedCalls > 0 }.count),
-                    UInt64(authObservableEndpoints.count))
+        // Requiring authentication: no 2xx answer to a call without credentials (per role, see
+        // `EndpointCoverage.requiresAuthentication`), not merely some authenticated call.
+        let authJudged = api.filter { coverage[$0].requiresAuthentication != nil }
+        m[ID.authEndpointShare] = authJudged.isEmpty ? .notObservable(noAuth)
+            : ratio(UInt64(authJudged.filter { coverage[$0].requiresAuthentication == true }.count), UInt64(authJudged.count))
         m[ID.authStrongShare] = ev.authenticatedCalls > 0
             ? ratio(ev[EndpointEvidence.Slot.strongAuthenticated], ev.authenticatedCalls)
             : .notObservable(authFieldsLogged ? "no authenticated call" : noAuth)
         m[ID.authWeakShare] = ev.authObservableCalls > 0
             ? ratio(ev.calls(auth: .basic) + ev.calls(auth: .apiKeyQuery) + ev.calls(auth: .none), ev.authObservableCalls)
             : .notObservable(noAuth)
-        m[ID.authAlgNoneCalls] = authFieldsLogged ? count(Int(ev[EndpointEvidence.Slot.jwtAlgNone])) : .notObservable(noAuth)
-        m[ID.authQueryKeyCalls] = fields.contains(.target) ? count(Int(ev.calls(auth: .apiKeyQuery)))
-            : .notObservable("no input logs request targets")
+        // Only a whole JWT shows its alg: scheme-only or opaque bearer tokens say nothing about it.
+        m[ID.authAlgNoneCalls] = ev.calls(auth: .bearerJWT) > 0 ? count(Int(ev[EndpointEvidence.Slot.jwtAlgNone]))
+            : .notObservable(authFieldsLogged ? "no input logs whole bearer JWTs (only schemes, opaque tokens or no credentials): alg cannot be read"
+                             : noAuth)
+        // Some targets carry no query (API Gateway's `$context.path`): keys in queries show only
+        // where query strings do.
+        let queriesLogged = endpoints.contains { $0.stats.callsWithQuery > 0 }
+        m[ID.authQueryKeyCalls] = queriesLogged ? count(Int(ev.calls(auth: .apiKeyQuery)))
+            : .notObservable(fields.contains(.target) ? "no call with a query string: the inputs log paths without their queries, or no call had one"
+                             : "no input logs request targets")
         m[ID.authUnauthenticatedSuccessOnProtected] = authFieldsLogged
             ? count(api.filter { coverage[$0].unauthenticatedSuccessOnProtected }.count) : .notObservable(noAuth)
 
@@ -145,11 +171,13 @@ public struct CoverageAnalysis: Sendable {
                              : "no input logs client certificates (client_certificate)")
 
         // Abuse, errors, authorisation.
-        let externalAPI = api.filter { endpoints[$0].stats.evidence.tally.calls(caller: .external) > 0 }
+        let externalAPI = api.filter { tallies[$0].calls(caller: .external) > 0 }
         m[ID.abuseRateLimitedEndpointShare] = externalAPI.isEmpty
             ? .notObservable(knownCallers > 0 ? "no external API endpoint" : "no input logs client IP addresses (client)")
             : ratio(UInt64(externalAPI.filter { coverage[$0].abuse.rateLimited }.count), UInt64(externalAPI.count))
-        m[ID.abuseEnumerationSuspects] = count(api.filter { coverage[$0].enumerationSuspect }.count)
+        m[ID.abuseEnumerationSuspects] = api.contains(where: { endpoints[$0].stats.clients.count > 0 })
+            ? count(api.filter { coverage[$0].enumerationSuspect }.count)
+            : .notObservable("no input logs client addresses (client): enumeration is many 404s from few clients")
         var calls: UInt64 = 0, serverErrors: UInt64 = 0, forbidden: UInt64 = 0
         for i in api {
             let s = endpoints[i].stats

@@ -2,30 +2,36 @@
 public enum EndpointKind: String, Sendable, CaseIterable {
     case api, `static`, probe, health
 
+    static let healthNames: Set<String> = ["health", "healthz", "healthcheck", "health-check", "health_check", "_health",
+                                           "livez", "readyz", "ready", "live", "liveness", "readiness", "ping", "heartbeat",
+                                           "alive", "status.html", "_ping", "hc", "_healthz", "lbcheck"]
+    /// Probe names wherever they end a path of one or two segments (`/metrics`, `/admin/metrics`).
+    static let probeNames: Set<String> = ["metrics", "prometheus", "server-status", "nginx_status", "stub_status", "robots.txt",
+                                          "sitemap.xml", "security.txt", "crossdomain.xml", "clientaccesspolicy.xml",
+                                          "ads.txt", "humans.txt", "_info"]
+    /// Probe names only as the whole path (`/version`, `/info`): `/api/info` and `/v1/version` are APIs.
+    static let rootProbeNames: Set<String> = ["version", "info"]
+    static let staticExtensions: Set<String> = ["js", "mjs", "css", "map", "png", "jpg", "jpeg", "gif", "svg", "ico", "webp",
+                                                "avif", "bmp", "tif", "tiff", "woff", "woff2", "ttf", "otf", "eot", "htm",
+                                                "html", "mp4", "webm", "mp3", "ogg", "wav", "pdf", "zip", "gz", "txt", "md",
+                                                "swf", "less", "scss", "manifest", "webmanifest", "apng", "jfif"]
+    /// Asset folders (not `media`: `/media/{id}` is as often an API as a file store).
+    static let staticFolders: Set<String> = ["static", "assets", "_next", "images", "img", "css", "js", "fonts",
+                                             "favicon", "dist", "public", "wp-content", "wp-includes"]
+
     /// From the template: static assets by extension or folder, health checks and probes by name.
     public static func classify(template: String) -> EndpointKind {
         if template == "*" || template == "{authority}" { return .probe }
         let segments = template.split(separator: "/").map { $0.lowercased() }
         guard let last = segments.last else { return .api }
-        let healthNames: Set<String> = ["health", "healthz", "healthcheck", "health-check", "health_check", "_health",
-                                        "livez", "readyz", "ready", "live", "liveness", "readiness", "ping", "heartbeat",
-                                        "alive", "status.html", "_ping", "hc", "_healthz", "lbcheck"]
         if healthNames.contains(last) || (segments.count <= 2 && healthNames.contains(segments[0])) { return .health }
         if segments.count == 1 && segments[0] == "status" { return .health }
-        let probeNames: Set<String> = ["metrics", "prometheus", "server-status", "nginx_status", "stub_status", "robots.txt",
-                                       "sitemap.xml", "security.txt", "crossdomain.xml", "clientaccesspolicy.xml",
-                                       "ads.txt", "humans.txt", "_info", "version", "info"]
         if segments[0] == ".well-known" || segments[0] == "actuator" || (segments.count >= 2 && segments[0] == "debug" && segments[1] == "pprof") {
             return segments.contains("health") ? .health : .probe
         }
         if probeNames.contains(last) && segments.count <= 2 { return .probe }
-        let staticExtensions: Set<String> = ["js", "mjs", "css", "map", "png", "jpg", "jpeg", "gif", "svg", "ico", "webp",
-                                             "avif", "bmp", "tif", "tiff", "woff", "woff2", "ttf", "otf", "eot", "htm",
-                                             "html", "mp4", "webm", "mp3", "ogg", "wav", "pdf", "zip", "gz", "txt", "md",
-                                             "swf", "less", "scss", "manifest", "webmanifest", "apng", "jfif"]
+        if segments.count == 1 && rootProbeNames.contains(last) { return .probe }
         if let dot = last.lastIndex(of: "."), staticExtensions.contains(String(last[last.index(after: dot)...])) { return .static }
-        let staticFolders: Set<String> = ["static", "assets", "_next", "images", "img", "css", "js", "fonts", "media",
-                                          "favicon", "dist", "public", "wp-content", "wp-includes"]
         if staticFolders.contains(segments[0]), segments.count > 1, !segments.contains("api") { return .static }
         return .api
     }
@@ -63,15 +69,19 @@ public struct Mediation: Sendable, Equatable {
     public var mediated: Bool?
     public var reason: String
 
-    /// Mediated when seen through a gateway or WAF source, or when service-side records carry
+    /// Mediated when seen through a gateway or WAF source, or when most service-side records carry
     /// gateway evidence; unmediated when seen only by services or load balancers without it while
     /// the run had a vantage point that would have shown mediation; unknown when it had none.
     /// Monotone: more sources only add counts, so a mediated endpoint stays mediated.
     public static func judge(_ e: some EvidenceCounters, run: RunEvidence) -> Mediation {
         if e.calls(role: .gateway) > 0 { return Mediation(mediated: true, reason: "seen_by_gateway") }
         if e.calls(role: .waf) > 0 { return Mediation(mediated: true, reason: "seen_by_waf") }
-        let present = e.calls(gateway: .present)
-        if present > 0 { return Mediation(mediated: true, reason: "gateway_evidence") }
+        // Header evidence is spoofable and some of it is added by load balancers or any mesh proxy:
+        // it counts when most of the endpoint's service-side records carry it. A minority means
+        // some calls arrived without it (partial bypass, or a header a client sent).
+        let present = e.calls(gateway: .present), absent = e.calls(gateway: .absent)
+        if present > absent { return Mediation(mediated: true, reason: "gateway_evidence") }
+        if present > 0 { return Mediation(mediated: false, reason: "gateway_evidence_partial") }
         let roles = run.rolesPresent
         if roles.contains(.gateway) || roles.contains(.waf) {
             return Mediation(mediated: false, reason: "not_seen_by_gateway_or_waf")
@@ -117,9 +127,15 @@ public struct EndpointCoverage: Sendable, Equatable {
     public var style: APIStyle
     public var mediation: Mediation
     public var abuse: AbuseControls
-    /// Authenticated elsewhere (most observable calls carry credentials, or it answers 401), yet
-    /// answered 2xx to calls without credentials.
+    /// One source role shows the endpoint protected (most of the calls it saw carried credentials,
+    /// or it saw some and the endpoint answers 401) and a 2xx answer to a call without credentials
+    /// and without gateway evidence. Judged per role: a sidecar seeing the gateway's calls after the
+    /// credential was stripped is not a second, unprotected view of them.
     public var unauthenticatedSuccessOnProtected: Bool
+    /// Whether the endpoint requires authentication: no unauthenticated call was answered 2xx by a
+    /// role that also saw authenticated calls (or, when no role saw any, by any role); nil when no
+    /// call's authentication is observable.
+    public var requiresAuthentication: Bool?
     /// Many 404s from few clients on an endpoint with an identifier: object-id enumeration (API1).
     public var enumerationSuspect: Bool
 
@@ -128,9 +144,20 @@ public struct EndpointCoverage: Sendable, Equatable {
 
     public static let lowEvidenceCalls: UInt64 = 5
 
-    public init(_ e: Endpoint, run: RunEvidence, thirdPartyHosts: HostPatternSet) {
+    /// Whether the endpoint answered only 404, 400 or 405.
+    static func answeredOnlyErrors(_ s: EndpointStats) -> Bool {
+        s.calls > 0 && s.statuses.byFrequency.allSatisfy { $0.code == 404 || $0.code == 400 || $0.code == 405 }
+    }
+
+    /// `isAPI` without the rest of the coverage view (what drift, growth and size indicators ask).
+    public static func isAPI(_ e: Endpoint) -> Bool {
+        EndpointKind.classify(template: e.template) == .api && !answeredOnlyErrors(e.stats)
+    }
+
+    /// `tally`: the endpoint's evidence counters when the caller has them already.
+    public init(_ e: Endpoint, tally: EvidenceTally? = nil, run: RunEvidence, thirdPartyHosts: HostPatternSet) {
         let s = e.stats
-        let ev = s.evidence.tally
+        let ev = tally ?? s.evidence.tally
         kind = EndpointKind.classify(template: e.template)
         var count404: UInt64 = 0, count401: UInt64 = 0, count403: UInt64 = 0, count429: UInt64 = 0
         var onlyErrors = s.calls > 0
@@ -147,17 +174,27 @@ public struct EndpointCoverage: Sendable, Equatable {
         errorOnly = onlyErrors
         lowEvidence = s.calls < Self.lowEvidenceCalls
         thirdParty = ev.calls(role: .egress) > 0 || thirdPartyHosts.matches(e.host)
+        // The version segments template inference keeps literal (`v2`, `v1.1`, `v1beta1`, `v2alpha`).
         versioned = e.template.split(separator: "/").contains { seg in
-            seg.count >= 2 && seg.count <= 8 && (seg.first == "v" || seg.first == "V")
-                && seg.dropFirst().allSatisfy { $0.isNumber || $0 == "." } && seg.dropFirst().first?.isNumber == true
+            var bytes = Array(seg.utf8)
+            return bytes.withUnsafeMutableBufferPointer { PathNormalizer.isVersionBytes(UnsafeBufferPointer($0)) }
         } || s.queryParameters.sortedNames.contains("api-version")
         style = APIStyle.judge(template: e.template, method: e.method, evidence: ev)
         mediation = Mediation.judge(ev, run: run)
         abuse = AbuseControls(status429: count429, status401: count401, status403: count403, calls: s.calls,
                               wafBlocks: ev.calls(waf: .block), wafLogged: ev.wafLoggedCalls)
-        let observable = ev.authObservableCalls
-        let protected = count401 > 0 || (observable > 0 && ev.authenticatedCalls * 2 >= observable && ev.authenticatedCalls > 0)
-        unauthenticatedSuccessOnProtected = protected && ev[EndpointEvidence.Slot.unauthenticatedSuccess] > 0
-        enumerationSuspect = e.template.contains("{") && s.calls >= 50 && count404 * 2 >= s.calls && s.clients.count <= 3
+        let byRole = s.evidence.authenticationByRole
+        unauthenticatedSuccessOnProtected = byRole.contains { r in
+            r.authenticated > 0 && (r.authenticated * 2 >= r.observable || count401 > 0) && r.unauthenticatedSuccess > 0
+        }
+        if ev.authObservableCalls == 0 {
+            requiresAuthentication = nil
+        } else {
+            let seeingCredentials = byRole.filter { $0.authenticated > 0 }
+            requiresAuthentication = (seeingCredentials.isEmpty ? byRole : seeingCredentials).allSatisfy { $0.unauthenticatedSuccess == 0 }
+        }
+        // Needs the clients: without them every 404-heavy endpoint would look enumerated.
+        let clients = s.clients.count
+        enumerationSuspect = e.template.contains("{") && s.calls >= 50 && count404 * 2 >= s.calls && clients > 0 && clients <= 3
     }
 }

@@ -11,30 +11,30 @@
 public struct EndpointEvidence: Sendable {
     /// Counter ids of the derived view (`counts`, `self[slot]`).
     public enum Slot {
-        public static let auth = 0                  // AuthKind: 11
-        public static let role = 11                 // SourceRole (gateway, waf, lb, service, egress): 5
-        public static let caller = 16               // CallerClass: 4
-        public static let style = 20                // APIStyle: 6
-        public static let http = 26                 // HTTPVersionClass: 5
-        public static let tls = 31                  // TLSState: 8
-        public static let certificate = 39         // ClientCertificateEvidence: 5
-        public static let gateway = 44              // GatewayEvidence: 3
-        public static let waf = 47                  // WAFDecision: 5
-        public static let externalByRole = 52       // external calls per role: 5
-        public static let jwtAlgNone = 57
-        public static let jwtExpired = 58
-        public static let weakCipher = 59
+        public static let auth = 0                                              // AuthKind: 12
+        public static let role = auth + AuthKind.allCases.count                 // SourceRole (gateway, waf, lb, service, egress): 5
+        public static let caller = role + 5                                     // CallerClass: 4
+        public static let style = caller + CallerClass.allCases.count           // APIStyle: 6
+        public static let http = style + APIStyle.allCases.count                // HTTPVersionClass: 5
+        public static let tls = http + HTTPVersionClass.allCases.count          // TLSState: 8
+        public static let certificate = tls + TLSState.allCases.count           // ClientCertificateEvidence: 5
+        public static let gateway = certificate + 5                             // GatewayEvidence: 3
+        public static let waf = gateway + GatewayEvidence.allCases.count        // WAFDecision: 5
+        public static let externalByRole = waf + WAFDecision.allCases.count     // external calls per role: 5
+        public static let jwtAlgNone = externalByRole + 5
+        public static let jwtExpired = jwtAlgNone + 1
+        public static let weakCipher = jwtExpired + 1
         /// 2xx answers to calls that carried no credential (auth `none`).
-        public static let unauthenticatedSuccess = 60
+        public static let unauthenticatedSuccess = weakCipher + 1
         /// External calls whose authentication is observable, and those of them authenticated.
-        public static let externalAuthObservable = 61
-        public static let externalAuthenticated = 62
+        public static let externalAuthObservable = unauthenticatedSuccess + 1
+        public static let externalAuthenticated = externalAuthObservable + 1
         /// Internal (service-to-service) calls whose client certificate is logged, and those verified.
-        public static let internalCertificateObservable = 63
-        public static let internalCertificateVerified = 64
+        public static let internalCertificateObservable = externalAuthenticated + 1
+        public static let internalCertificateVerified = internalCertificateObservable + 1
         /// Authenticated calls with a strong kind, minus JWTs with `alg: none`.
-        public static let strongAuthenticated = 65
-        public static let count = 66
+        public static let strongAuthenticated = internalCertificateVerified + 1
+        public static let count = strongAuthenticated + 1
     }
 
     /// One call's evidence as a word: auth (4 bits), role (3), caller (2), style (3), HTTP (3),
@@ -43,21 +43,21 @@ public struct EndpointEvidence: Sendable {
     public enum Signature {
         @inline(__always)
         public static func make(_ e: CallEvidence, roleIndex: Int, status: Int32) -> UInt64 {
-            var w = UInt64(e.auth.rawValue)
-            w |= UInt64(roleIndex) << 4
-            w |= UInt64(e.caller.rawValue) << 7
-            w |= UInt64(e.style.rawValue) << 9
-            w |= UInt64(e.http.rawValue) << 12
-            w |= UInt64(e.tls.rawValue) << 15
-            w |= UInt64(e.clientCertificate.rawValue) << 18
-            w |= UInt64(e.gateway.rawValue) << 21
-            w |= UInt64(e.waf.rawValue) << 23
-            if e.jwtAlgNone { w |= 1 << 26 }
-            if e.jwtExpired { w |= 1 << 27 }
-            if e.weakCipher { w |= 1 << 28 }
-            if status >= 200 && status < 300 { w |= 1 << 29 }
+            make(word: e.word, roleIndex: roleIndex, status: status)
+        }
+
+        /// The signature of a call whose evidence word (`CallEvidence.word`) is `word`.
+        @inline(__always)
+        public static func make(word: UInt64, roleIndex: Int, status: Int32) -> UInt64 {
+            var w = word & evidenceMask
+            w |= UInt64(truncatingIfNeeded: roleIndex) << 4
+            if UInt32(bitPattern: status &- 200) < 100 { w |= 1 << 29 }
             return w
         }
+
+        /// The bits of `CallEvidence.word` a signature keeps (not the role, the status, or the
+        /// query-key bit).
+        static let evidenceMask: UInt64 = (1 << 29 - 1) & ~(7 << 4)
 
         public static let bits = 30
 
@@ -67,31 +67,31 @@ public struct EndpointEvidence: Sendable {
             let auth = Int(w & 15), role = Int(w >> 4 & 7), caller = Int(w >> 7 & 3)
             let cert = Int(w >> 18 & 7)
             let algNone = w >> 26 & 1 == 1
-            body(auth)
-            body(11 + role)
-            body(16 + caller)
-            body(20 + Int(w >> 9 & 7))
-            body(26 + Int(w >> 12 & 7))
-            body(31 + Int(w >> 15 & 7))
-            body(39 + cert)
-            body(44 + Int(w >> 21 & 3))
-            body(47 + Int(w >> 23 & 7))
-            if algNone { body(57) }
-            if w >> 27 & 1 == 1 { body(58) }
-            if w >> 28 & 1 == 1 { body(59) }
+            body(Slot.auth + auth)
+            body(Slot.role + role)
+            body(Slot.caller + caller)
+            body(Slot.style + Int(w >> 9 & 7))
+            body(Slot.http + Int(w >> 12 & 7))
+            body(Slot.tls + Int(w >> 15 & 7))
+            body(Slot.certificate + cert)
+            body(Slot.gateway + Int(w >> 21 & 3))
+            body(Slot.waf + Int(w >> 23 & 7))
+            if algNone { body(Slot.jwtAlgNone) }
+            if w >> 27 & 1 == 1 { body(Slot.jwtExpired) }
+            if w >> 28 & 1 == 1 { body(Slot.weakCipher) }
             let authKind = AuthKind(rawValue: UInt8(auth)) ?? .notObservable
-            if authKind == .none, w >> 29 & 1 == 1 { body(60) }
+            if authKind == .none, w >> 29 & 1 == 1 { body(Slot.unauthenticatedSuccess) }
             if caller == Int(CallerClass.external.rawValue) {
-                body(52 + role)
+                body(Slot.externalByRole + role)
                 if authKind != .notObservable {
-                    body(61)
-                    if authKind != .none { body(62) }
+                    body(Slot.externalAuthObservable)
+                    if authKind != .none { body(Slot.externalAuthenticated) }
                 }
             } else if caller == Int(CallerClass.internal.rawValue), cert != Int(ClientCertificateEvidence.notLogged.rawValue) {
-                body(63)
-                if cert == Int(ClientCertificateEvidence.verified.rawValue) { body(64) }
+                body(Slot.internalCertificateObservable)
+                if cert == Int(ClientCertificateEvidence.verified.rawValue) { body(Slot.internalCertificateVerified) }
             }
-            if authKind.isStrong, !algNone { body(65) }
+            if authKind.isStrong, !algNone { body(Slot.strongAuthenticated) }
         }
 
         /// Does the word decode to valid enum values? (The state codec's check.)
@@ -158,19 +158,33 @@ public struct EndpointEvidence: Sendable {
         add(signature: Signature.make(e, roleIndex: roleIndex, status: status), count: 1)
     }
 
+    /// Counts `count` calls of `signature`. A hit moves its pair to the front (the order of the
+    /// pairs means nothing: `signatureCounts` and `==` sort), so an endpoint's common signature is
+    /// found at the first compare.
     @inline(__always)
     mutating func add(signature: UInt64, count: UInt64) {
-        let n = packed.count
-        var i = 0
-        while i < n {
-            if packed[i] == signature {
-                packed[i + 1] &+= count
-                return
+        let found = packed.withUnsafeMutableBufferPointer { p -> Bool in
+            let n = p.count
+            var i = 0
+            while i < n {
+                if p[i] == signature {
+                    let total = p[i + 1] &+ count
+                    if i > 0 {
+                        p[i] = p[0]
+                        p[i + 1] = p[1]
+                        p[0] = signature
+                    }
+                    p[1] = total
+                    return true
+                }
+                i &+= 2
             }
-            i &+= 2
+            return false
         }
-        packed.append(signature)
-        packed.append(count)
+        if !found {
+            packed.append(signature)
+            packed.append(count)
+        }
     }
 
     public mutating func merge(_ other: EndpointEvidence) {
@@ -179,6 +193,36 @@ public struct EndpointEvidence: Sendable {
 
     /// The derived counters, computed once for reading many of them.
     public var tally: EvidenceTally { EvidenceTally(counts: counts) }
+
+    /// Authentication as one source role saw it, for judging protection per vantage point: a
+    /// sidecar behind a gateway sees the gateway's calls after it stripped the credential, which
+    /// says nothing about whether the endpoint is protected.
+    public struct RoleAuthentication: Sendable, Equatable {
+        /// Calls whose authentication is observable.
+        public var observable: UInt64 = 0
+        public var authenticated: UInt64 = 0
+        /// 2xx answers to calls without credentials that carried no gateway evidence (a record with
+        /// gateway evidence was authenticated upstream, if anywhere).
+        public var unauthenticatedSuccess: UInt64 = 0
+    }
+
+    /// Per role, in `roleOrder`.
+    public var authenticationByRole: [RoleAuthentication] {
+        var result = [RoleAuthentication](repeating: RoleAuthentication(), count: Self.roleOrder.count)
+        for i in stride(from: 0, to: packed.count, by: 2) {
+            let w = packed[i], n = packed[i + 1]
+            let auth = AuthKind(rawValue: UInt8(w & 15)) ?? .notObservable
+            guard auth != .notObservable else { continue }
+            let role = Int(w >> 4 & 7)
+            result[role].observable &+= n
+            if auth != .none {
+                result[role].authenticated &+= n
+            } else if w >> 29 & 1 == 1, w >> 21 & 3 != UInt64(GatewayEvidence.present.rawValue) {
+                result[role].unauthenticatedSuccess &+= n
+            }
+        }
+        return result
+    }
 }
 
 /// Reading evidence counters by dimension value. `EndpointEvidence` derives each counter from its

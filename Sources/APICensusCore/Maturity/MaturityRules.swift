@@ -165,7 +165,6 @@ public struct MaturityRules: Sendable, Equatable {
     }
 
     /// A cursor into the decoded JSON with its key path, for errors that say where.
-    /// A cursor into the decoded JSON with its key path, for errors that say where.
     struct Reader {
         let value: RulesJSONValue
         let path: String

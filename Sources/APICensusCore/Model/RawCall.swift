@@ -29,6 +29,11 @@ public struct RawCall {
     public var client: Bytes = .none
     /// Authenticated user name as logged. Counted as evidence, never written to the output.
     public var user: Bytes = .none
+    /// How the server authenticated `user`: HTTP Basic (CLF's `%u`, NGINX `$remote_user`, Traefik's
+    /// `ClientUsername`; the default), or a scheme the log does not name (IIS `cs-username`: Windows,
+    /// Basic or forms authentication; Caddy `user_id`: any auth module). A principal a gateway
+    /// authenticated goes to `consumer` instead.
+    public var userIsBasicAuth = true
     public var referrer: Bytes = .none
     public var userAgent: Bytes = .none
     /// HTTP status, or -1 when unknown.
@@ -86,6 +91,11 @@ public struct RawCall {
     /// WAF…): raw bytes in the shape `requestHeadersForm` says, looked up lazily by name.
     public var requestHeaders: Bytes = .none
     public var requestHeadersForm: HeaderBlockForm = .none
+    /// Evidence this record leaves out although its format can log it. Keyed formats (JSON whose keys
+    /// the deployment chooses: Envoy's `json_format`, Fastly, Cloudflare, Traefik, Kong without its
+    /// header block) set it for keys absent from the record, so that "not logged" is never read as
+    /// "logged, and empty": a present key with an empty, `-` or null value is logged and empty.
+    public var unlogged: UnloggedEvidence = []
 
     public static let unknownTime = Int64.min
 
@@ -109,6 +119,16 @@ public enum ClientCertificateEvidence: UInt8, Sendable, Comparable {
     case failed
 
     public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
+}
+
+/// Evidence a record of a keyed format leaves out (`RawCall.unlogged`).
+public struct UnloggedEvidence: OptionSet, Sendable {
+    public let rawValue: UInt8
+    public init(rawValue: UInt8) { self.rawValue = rawValue }
+    /// Neither the `Authorization` header nor a header block: whether a credential was sent is unknown.
+    public static let credentials = UnloggedEvidence(rawValue: 1)
+    /// The TLS protocol: whether the connection was encrypted is unknown (unless the scheme says).
+    public static let tls = UnloggedEvidence(rawValue: 2)
 }
 
 /// The shape of `RawCall.requestHeaders`.

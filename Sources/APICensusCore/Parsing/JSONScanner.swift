@@ -36,6 +36,10 @@ public struct JSONValue {
 
     /// True for a string or a number: the kinds that carry a scalar field value.
     @inlinable public var isScalar: Bool { kind == .string || kind == .number }
+
+    /// The key is in the line, `null` included (a `null` value is `absent` with the literal's bytes):
+    /// a logger that writes a key with no value logs the field, and logs it empty.
+    @inlinable public var isWritten: Bool { kind != .absent || bytes.count > 0 }
 }
 
 /// A byte-level scanner for one JSON object per line.
@@ -665,7 +669,10 @@ struct JSONWalk {
             if wanted { record(slot, .bool, start) }
             return true
         case UInt8(ascii: "n"):
-            return literal(0x6E, 0x75, 0x6C, 0x6C, nil)  // null: absent
+            // null: absent, but its bytes say the key was written (`JSONValue.isWritten`).
+            guard literal(0x6E, 0x75, 0x6C, 0x6C, nil) else { return false }
+            if wanted { record(slot, .absent, start) }
+            return true
         case UInt8(ascii: "-"), 48...57:
             guard number() else { return false }
             if wanted { record(slot, .number, start) }

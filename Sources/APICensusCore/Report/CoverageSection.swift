@@ -5,8 +5,7 @@ extension ReportBuilder {
     static let listedEndpointsLimit = 100
 
     /// Fields added to each endpoint of the `endpoints` list.
-    static func endpointCoverageFields(_ e: Endpoint, _ c: EndpointCoverage) -> [(String, JSONOutput)] {
-        let ev = e.stats.evidence.tally
+    static func endpointCoverageFields(_ e: Endpoint, _ c: EndpointCoverage, tally ev: EvidenceTally) -> [(String, JSONOutput)] {
         func counts<T>(_ cases: [T], _ name: (T) -> String, _ value: (T) -> UInt64) -> JSONOutput {
             .object(cases.compactMap { let v = value($0); return v > 0 ? (name($0), .uint(v)) : nil })
         }
@@ -62,7 +61,7 @@ extension ReportBuilder {
     /// The `coverage` section.
     static func coverageSection(_ a: CoverageAnalysis) -> JSONOutput {
         let api = a.apiIndices
-        let ev = a.apiEvidence.tally
+        let ev = a.apiTally
         func counts<T>(_ cases: [T], _ name: (T) -> String, _ value: (T) -> UInt64) -> JSONOutput {
             .object(cases.map { (name($0), .uint(value($0))) })
         }
@@ -89,11 +88,11 @@ extension ReportBuilder {
         let mediated = api.filter { a.coverage[$0].mediation.mediated == true }
         let unmediated = api.filter { a.coverage[$0].mediation.mediated == false }
         let unknown = api.filter { a.coverage[$0].mediation.mediated == nil }
-        let plaintext = api.filter { a.endpoints[$0].stats.evidence.tally.calls(tls: .plaintext) > 0 }
-        let legacyTLS = api.filter { a.endpoints[$0].stats.evidence.tally.legacyTLSCalls > 0 }
+        let plaintext = api.filter { a.tallies[$0].calls(tls: .plaintext) > 0 }
+        let legacyTLS = api.filter { a.tallies[$0].legacyTLSCalls > 0 }
         let unauthenticatedProtected = api.filter { a.coverage[$0].unauthenticatedSuccessOnProtected }
-        let algNone = api.filter { a.endpoints[$0].stats.evidence.tally[EndpointEvidence.Slot.jwtAlgNone] > 0 }
-        let queryKeys = api.filter { a.endpoints[$0].stats.evidence.tally.calls(auth: .apiKeyQuery) > 0 }
+        let algNone = api.filter { a.tallies[$0][EndpointEvidence.Slot.jwtAlgNone] > 0 }
+        let queryKeys = api.filter { a.tallies[$0].calls(auth: .apiKeyQuery) > 0 }
         let roles: JSONOutput = .object(EndpointEvidence.roleOrder.enumerated().map { (i, role) in
             (role.rawValue, JSONOutput.object([("records", .uint(a.run.recordsByRole[i]))]))
         })
@@ -118,7 +117,7 @@ extension ReportBuilder {
             ("unknown", .int(Int64(unknown.count))),
             ("unmediated_endpoints", list(unmediated) { [("reason", .string(a.coverage[$0].mediation.reason))] }),
         ]
-        let evidenceOf = { (i: Int) in a.endpoints[i].stats.evidence.tally }
+        let evidenceOf = { (i: Int) in a.tallies[i] }
         var findings: [(String, JSONOutput)] = []
         findings.append(("plaintext", list(plaintext) { [("plaintext_calls", .uint(evidenceOf($0).calls(tls: .plaintext)))] }))
         findings.append(("legacy_tls", list(legacyTLS) { [("legacy_tls_calls", .uint(evidenceOf($0).legacyTLSCalls))] }))

@@ -156,7 +156,7 @@ public enum ReportBuilder {
     /// Counts as an API endpoint (kind api, not only 404/400/405): what drift, growth and size
     /// indicators judge, as the coverage ratios do.
     static func isAPI(_ e: Endpoint, state: AggregateState, options: ReportOptions) -> Bool {
-        EndpointCoverage(e, run: state.run, thirdPartyHosts: options.thirdPartyHosts).isAPI
+        EndpointCoverage.isAPI(e)
     }
 
     public static func report(state: AggregateState, inputs: [InputDescription], options: ReportOptions) -> JSONOutput {
@@ -170,7 +170,7 @@ public enum ReportBuilder {
         if let generated = options.generatedAtMillis { fields.append(("generated_at", .string(isoTime(generated)))) }
         fields.append(("input", inputSection(state: state, inputs: inputs)))
         fields.append(("summary", summarySection(state: state, endpoints: endpoints, options: options)))
-        fields.append(("endpoints", .array(endpoints.indices.map { endpointValue(endpoints[$0], coverage.coverage[$0]) })))
+        fields.append(("endpoints", .array(endpoints.indices.map { endpointValue(endpoints[$0], coverage.coverage[$0], tally: coverage.tallies[$0]) })))
         fields.append(("coverage", coverageSection(coverage)))
         fields.append(("docs", inventory.drift.map { docsSection($0, endpoints: endpoints) } ?? .null))
         fields.append(contentsOf: scoringSections(summary: coverage.summary, inventory: inventory, state: state, options: options,
@@ -283,7 +283,7 @@ public enum ReportBuilder {
         ])
     }
 
-    static func endpointValue(_ e: Endpoint, _ coverage: EndpointCoverage) -> JSONOutput {
+    static func endpointValue(_ e: Endpoint, _ coverage: EndpointCoverage, tally: EvidenceTally) -> JSONOutput {
         let s = e.stats
         let latency: JSONOutput = s.latency.total == 0 ? .null : .object([
             ("count", .uint(s.latency.total)),
@@ -316,7 +316,7 @@ public enum ReportBuilder {
             ("calls_with_query", .uint(s.callsWithQuery)),
             ("typed_paths", .int(Int64(e.typedPaths))),
             ("documentation", e.documentation.map(documentationValue) ?? .null),
-        ] + endpointCoverageFields(e, coverage))
+        ] + endpointCoverageFields(e, coverage, tally: tally))
     }
 
     /// `2023-10-10T08:32:31.000Z` from milliseconds since the epoch.

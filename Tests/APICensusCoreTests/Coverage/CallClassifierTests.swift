@@ -96,6 +96,119 @@ func makeJWT(header: String, payload: String, signature: String = "c2lnbmF0dXJl"
         #expect(CallClassifier().classify(mtls, query: nil, traits: gateway).auth == .mtls)
     }
 
+    /// The secret-free configurations the format pages recommend log the scheme word only
+    /// (`$auth_scheme`, `%REQ(AUTHORIZATION):6%`, `word(1,' ')`): that is still a credential's kind.
+    @Test func schemeOnlyAuthorizationGivesItsKind() {
+        #expect(classify(["auth": "Bearer"]).auth == .bearerSchemeOnly)
+        #expect(classify(["auth": "bearer"]).auth == .bearerSchemeOnly)
+        #expect(classify(["auth": "Bearer   "]).auth == .bearerSchemeOnly)
+        #expect(classify(["auth": "Basic "]).auth == .basic)
+        #expect(classify(["auth": "BASIC"]).auth == .basic)
+        #expect(classify(["auth": "Token"]).auth == .bearerSchemeOnly)
+        #expect(classify(["auth": "Digest"]).auth == .other)
+        #expect(classify(["auth": "AWS4-HMAC-SHA256"]).auth == .other)
+        #expect(classify(["auth": "Negotiate"]).auth == .other)
+        // A value the logger masked (Caddy's default): a credential was sent.
+        #expect(classify(["auth": "REDACTED"]).auth == .other)
+        // Only an empty value or `-` means no credential.
+        #expect(classify(["auth": "-"]).auth == .none)
+        #expect(classify(["auth": " "]).auth == .none)
+        // Scheme-only bearer calls count as strong, but say nothing about alg.
+        let e = classify(["auth": "Bearer"])
+        #expect(AuthKind.bearerSchemeOnly.isStrong && !e.jwtAlgNone)
+        // A JWT the logger padded with spaces is still read.
+        let unsigned = makeJWT(header: #"{"alg":"none"}"#, payload: #"{"exp":1893456000}"#, signature: "")
+        let padded = classify(["auth": "Bearer \(unsigned)   "])
+        #expect(padded.auth == .bearerJWT && padded.jwtAlgNone)
+    }
+
+    /// Caddy writes `REDACTED` for the Cookie header by default: a cookie (a session) was sent.
+    @Test func maskedCookiesAreCredentials() {
+        #expect(classify(["cookie": "REDACTED"]).auth == .sessionCookie)
+        #expect(classify(["cookie": "[REDACTED]"]).auth == .sessionCookie)
+        #expect(classify(["cookie": "****"]).auth == .sessionCookie)
+        #expect(classify(["cookie": "-"]).auth == .none)
+        #expect(classify(["headers": #"{"Cookie": ["REDACTED"], "Authorization": ["REDACTED"]}"#]).auth == .other)
+        #expect(classify(["headers": #"{"Cookie": ["REDACTED"]}"#]).auth == .sessionCookie)
+    }
+
+    /// A key a keyed format leaves out is "not logged", never "logged and absent".
+    @Test func evidenceTheRecordLeavesOutIsNotObservable() {
+        var c = call([:])
+        c.unlogged = [.credentials, .tls]
+        let e = CallClassifier().classify(c, query: nil, traits: gateway)
+        #expect(e.auth == .notObservable)
+        #expect(e.tls == .notObservable)
+        // What the record does show still decides.
+        c.scheme = b("https")
+        c.consumer = b("mobile-app")
+        let shown = CallClassifier().classify(c, query: nil, traits: gateway)
+        #expect(shown.tls == .tlsUnknownVersion && shown.auth == .gatewayConsumer)
+        c.scheme = b("http")
+        #expect(CallClassifier().classify(c, query: nil, traits: gateway).tls == .plaintext)
+        var keyed = call(["target": "/x?api_key=abc"])
+        keyed.unlogged = [.credentials]
+        #expect(CallClassifier().classify(keyed, query: b("api_key=abc"), traits: gateway).auth == .apiKeyQuery)
+    }
+
+    /// The Envoy JSON example line without its TLS keys, and with no `authorization` key (Envoy's
+    /// default format logs none): not observable. A named key logged empty, `-` or null is absent.
+    @Test func envoyJSONKeysTheFormatDoesNotNameAreNotObservable() {
+        let traits = InputTraits(InputContext(role: .lb, yields: CallFieldSet(FormatDescriptor.envoyJSON.yields)))
+        let example = FormatDescriptor.envoyJSON.example
+            .replacingOccurrences(of: #","downstream_tls_version":"TLSv1.3","downstream_tls_cipher":"TLS_AES_128_GCM_SHA256""#, with: "")
+        #expect(!example.contains("tls") && !example.contains("authorization"))
+        func evidence(_ line: String) -> CallEvidence {
+            var parser = EnvoyJSONParser()
+            var call = RawCall()
+            return Array(line.utf8).withUnsafeBufferPointer { bytes in
+                #expect(parser.parse(bytes, into: &call) == .call)
+                return CallClassifier().classify(call, query: nil, traits: traits)
+            }
+        }
+        let bare = evidence(example)
+        #expect(bare.auth == .notObservable)
+        #expect(bare.tls == .notObservable)
+        for logged in [#""authorization":"-""#, #""authorization":null"#, #""authorization":"""#] {
+            let e = evidence(example.replacingOccurrences(of: #""method":"GET""#, with: #""method":"GET",\#(logged),"downstream_tls_version":null"#))
+            #expect(e.auth == .none, "\(logged)")
+            #expect(e.tls == .plaintext, "\(logged)")
+        }
+        #expect(evidence(example.replacingOccurrences(of: #""method":"GET""#, with: #""method":"GET","authorization":"Bearer""#)).auth == .bearerSchemeOnly)
+        #expect(evidence(example.replacingOccurrences(of: #""method":"GET""#, with: #""method":"GET","scheme":"https""#)).tls == .tlsUnknownVersion)
+    }
+
+    /// The principal a gateway authenticated before a user name; only CLF-family user fields are
+    /// HTTP Basic.
+    @Test func consumersComeBeforeUsersAndOnlyCLFUsersAreBasic() {
+        #expect(classify(["user": "alice", "consumer": "mobile-app"]).auth == .gatewayConsumer)
+        var iis = call(["user": "CORP\\alice"])
+        iis.userIsBasicAuth = false
+        #expect(CallClassifier().classify(iis, query: nil, traits: gateway).auth == .other)
+        #expect(CallClassifier().classify(iis, query: nil, traits: service).auth == .other)
+        #expect(classify(["user": "alice"], traits: service).auth == .basic)
+    }
+
+    /// Query keys match ignoring case, in the aggregator's pass as in the short path.
+    @Test func queryKeysMatchIgnoringCase() {
+        let matcher = QueryKeyMatcher(CoverageSettings().apiKeyQueryParameters)
+        for (name, expected) in [("api_key", true), ("API_KEY", true), ("Token", true), ("Access_Token", true), ("token", true),
+                                 ("tokens", false), ("Page", false), ("limit", false), ("KEY", true)] {
+            let bytes = b(name)
+            #expect(matcher.matches(hash: ByteHash.hash(bytes), name: bytes) == expected, "\(name)")
+        }
+        var run = EvidenceRun()
+        run.add("method=GET | target=/api/v1/items?API_KEY=abc | host=h | client=203.0.113.1 | status=200 | time=1\n"
+                + "method=GET | target=/api/v1/items?Token=abc | host=h | client=203.0.113.1 | status=200 | time=1\n",
+                input: 0, role: .lb, fields: EvidenceFixtureParser.serviceFields)
+        #expect(run.analysis().endpoint("GET", "/api/v1/items")?.stats.evidence.calls(auth: .apiKeyQuery) == 2)
+    }
+
+    @Test func jwtFieldsAreReadWithAnyJSONWhitespace() {
+        let header = Array("{\"typ\":\"JWT\",\t\"alg\"\t:\n \"none\"}".utf8)
+        header.withUnsafeBufferPointer { #expect(JSONField.stringValue(of: "alg", in: $0)?.text == "none") }
+    }
+
     @Test func authIsNotObservableWhereTheFormatLogsNoCredentials() {
         // A combined log: no Authorization header, so a call without a user is not "unauthenticated".
         #expect(classify([:], traits: service).auth == .notObservable)
@@ -137,6 +250,9 @@ func makeJWT(header: String, payload: String, signature: String = "c2lnbmF0dXJl"
         #expect(classify(["client": "10.1.1.1", "xff": "203.0.113.9"], settings: settings).caller == .internal)
         // Spoofed left-most entries are skipped: the first untrusted hop from the right decides.
         #expect(classify(["client": "10.0.0.5", "xff": "10.1.1.1, 192.0.2.44"], settings: settings).caller == .partner)
+        // A hop that is not an address hides the caller: not the trusted proxy's class.
+        #expect(classify(["client": "10.0.0.5", "xff": "203.0.113.9, unknown"], settings: settings).caller == .unknown)
+        #expect(classify(["client": "10.0.0.5", "xff": "_hidden, 10.0.0.7"], settings: settings).caller == .unknown)
         // From the header block when the format logs headers.
         #expect(classify(["client": "10.0.0.5", "headers": #"{"x-forwarded-for": "203.0.113.10"}"#], settings: settings).caller == .external)
         // Gateway addresses are evidence of mediation on service-side records.

@@ -114,8 +114,9 @@ public struct AWSAPIGatewayParser: LineParser {
         call.requestId = fields.text(.requestId) ?? fields.text(.extendedRequestId) ?? .none
         call.service = fields.text(.apiId) ?? .none
         call.userAgent = fields.text(.userAgent) ?? .none
-        call.user = fields.text(.user) ?? fields.text(.caller) ?? .none
-        call.consumer = fields.text(.principal) ?? .none
+        // Who the gateway authenticated: the authorizer's principal, else the IAM (SigV4) user or
+        // caller. None of them is an HTTP Basic user name.
+        call.consumer = fields.text(.principal) ?? fields.text(.user) ?? fields.text(.caller) ?? .none
         call.apiKey = fields.text(.apiKey) ?? .none
         call.wafAction = fields.text(.wafResponseCode) ?? .none
 
@@ -131,7 +132,7 @@ public struct AWSAPIGatewayParser: LineParser {
 extension FormatDescriptor {
     public static let awsAPIGateway = FormatDescriptor(
         format: .awsAPIGateway, title: "AWS API Gateway access log (REST, HTTP, WebSocket; JSON)", defaultRole: .gateway,
-        yields: [.method, .target, .httpVersion, .host, .client, .user, .userAgent, .status, .responseBytes, .timestamp,
+        yields: [.method, .target, .httpVersion, .host, .client, .userAgent, .status, .responseBytes, .timestamp,
                  .duration, .scheme, .clientCertificate, .route, .service, .consumer, .apiKey, .wafAction, .requestId],
         example: #"{"requestId":"c6af9ac6-7b61-11e6-9a41-93e8deadbeef","ip":"203.0.113.7","requestTime":"10/Oct/2026:13:55:36 +0000","httpMethod":"GET","resourcePath":"/users/{id}","path":"/users/42","status":"200","protocol":"HTTP/1.1","responseLength":"512","domainName":"api.example.com","responseLatency":"12"}"#,
         specificity: 10, makeParser: { _ in AWSAPIGatewayParser() })

@@ -100,7 +100,11 @@ public struct CaddyLogParser: LineParser, Sendable {
         } else if let v = text(.remoteAddr) {
             call.client = JSONFieldValue.addressWithoutPort(v)
         }
-        if let v = text(.userId) { call.user = v }
+        if let v = text(.userId) {
+            // Set by whichever auth module authenticated the request (basic_auth, forward_auth, JWT…).
+            call.user = v
+            call.userIsBasicAuth = false
+        }
 
         switch JSONFieldValue.time(value(.ts)) {
         case .millis(let ms): call.timestampMillis = ms
@@ -146,6 +150,8 @@ public struct CaddyLogParser: LineParser, Sendable {
         if headers.kind == .object {
             call.requestHeaders = headers.bytes
             call.requestHeadersForm = .jsonObject
+        } else {
+            call.unlogged.insert(.credentials)
         }
         if let v = header(.userAgent) { call.userAgent = v }
         if let v = header(.referer) { call.referrer = v }

@@ -83,6 +83,8 @@ public struct CloudflareLogParser: LineParser, Sendable {
 
     @inline(__always) private func value(_ key: Key) -> JSONValue { scanner.value(key.rawValue) }
     @inline(__always) private func present(_ key: Key) -> Bool { scanner.value(key.rawValue).kind != .absent }
+    /// The key is in the line, `null` included.
+    @inline(__always) private func written(_ key: Key) -> Bool { scanner.value(key.rawValue).isWritten }
     @inline(__always) private func text(_ key: Key) -> Bytes? { JSONFieldValue.text(value(key)) }
 
     /// A security action or rule id, `nil` when empty or `unknown…` (Cloudflare's "no action").
@@ -136,7 +138,11 @@ public struct CloudflareLogParser: LineParser, Sendable {
             call.responseBytes = v
         }
 
-        if let v = text(.sslProtocol) { call.tlsProtocol = v }
+        if let v = text(.sslProtocol) {
+            call.tlsProtocol = v
+        } else if !written(.sslProtocol) {
+            call.unlogged.insert(.tls)
+        }
         if let v = text(.sslCipher) { call.tlsCipher = v }
         if let v = text(.mtlsStatus) {
             if JSONFieldValue.equalsIgnoringCase(v, "ok") {
@@ -162,7 +168,13 @@ public struct CloudflareLogParser: LineParser, Sendable {
             call.requestHeaders = headers.bytes
             call.requestHeadersForm = .jsonObject
         }
-        if let v = text(.authorization) { call.authorization = v }
+        // `RequestHeaders` holds only the headers the zone's custom fields name: without an
+        // `authorization` key in it, whether a credential was sent is unknown.
+        if let v = text(.authorization) {
+            call.authorization = v
+        } else if !written(.authorization) {
+            call.unlogged.insert(.credentials)
+        }
         if let v = text(.cookie) { call.cookie = v }
         if let v = text(.apiKey) { call.apiKey = v }
         if let v = text(.contentType) { call.contentType = v }

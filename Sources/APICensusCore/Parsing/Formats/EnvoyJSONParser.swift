@@ -122,6 +122,8 @@ public struct EnvoyJSONParser: LineParser, Sendable {
 
     @inline(__always) private func value(_ key: Key) -> JSONValue { scanner.value(key.rawValue) }
     @inline(__always) private func present(_ key: Key) -> Bool { scanner.value(key.rawValue).kind != .absent }
+    /// The key is in the line, `null` included.
+    @inline(__always) private func written(_ key: Key) -> Bool { scanner.value(key.rawValue).isWritten }
     @inline(__always) private func text(_ key: Key) -> Bytes? { JSONFieldValue.text(value(key)) }
 
     /// The first of `keys` present in the line (placeholders included, so a logged `-` is seen).
@@ -187,11 +189,21 @@ public struct EnvoyJSONParser: LineParser, Sendable {
         if let v = text(.upstreamCluster) { call.service = v }
         if let v = text(.routeName) { call.route = v }
         if let v = text(.scheme) ?? text(.colonScheme) ?? text(.forwardedProto) ?? text(.forwardedProtoDash) { call.scheme = v }
-        if let v = text(.tlsVersion) ?? text(.tlsVersionShort) { call.tlsProtocol = v }
+        // Keys the `json_format` does not name are not logged; a named one that is empty, `-` or
+        // null is logged and empty.
+        if let v = text(.tlsVersion) ?? text(.tlsVersionShort) {
+            call.tlsProtocol = v
+        } else if !written(.tlsVersion) && !written(.tlsVersionShort) {
+            call.unlogged.insert(.tls)
+        }
         if let v = text(.tlsCipher) ?? text(.tlsCipherShort) { call.tlsCipher = v }
         let peer = firstPresent(.peerSubject, .peerFingerprint, .peerURISAN)
         if peer.kind != .absent { call.clientCertificate = JSONFieldValue.text(peer) == nil ? .none : .presented }
-        if let v = text(.authorization) { call.authorization = v }
+        if let v = text(.authorization) {
+            call.authorization = v
+        } else if !written(.authorization) {
+            call.unlogged.insert(.credentials)
+        }
         if let v = text(.contentType) ?? text(.contentTypeDash) { call.contentType = v }
         return .call
     }

@@ -87,6 +87,8 @@ public struct FastlyLogParser: LineParser, Sendable {
 
     @inline(__always) private func value(_ key: Key) -> JSONValue { scanner.value(key.rawValue) }
     @inline(__always) private func present(_ key: Key) -> Bool { scanner.value(key.rawValue).kind != .absent }
+    /// The key is in the line, `null` included.
+    @inline(__always) private func written(_ key: Key) -> Bool { scanner.value(key.rawValue).isWritten }
     @inline(__always) private func text(_ key: Key) -> Bytes? { JSONFieldValue.text(value(key)) }
 
     /// The JSON object of the line: the line itself, or what follows a syslog header. Nil when the
@@ -158,7 +160,12 @@ public struct FastlyLogParser: LineParser, Sendable {
         if let v = JSONFieldValue.integer(value(.elapsedUsec)) ?? JSONFieldValue.integer(value(.timeElapsed)) {
             call.durationMicros = v
         }
-        if let v = text(.tlsProtocol) ?? text(.tlsVersion) { call.tlsProtocol = v }
+        // The deployment's VCL names the keys: one it leaves out is not logged.
+        if let v = text(.tlsProtocol) ?? text(.tlsVersion) {
+            call.tlsProtocol = v
+        } else if !written(.tlsProtocol) && !written(.tlsVersion) {
+            call.unlogged.insert(.tls)
+        }
         if let v = text(.tlsCipher) ?? text(.tlsCipherShort) { call.tlsCipher = v }
         let isTLS = value(.isTLS)
         if isTLS.kind == .bool || isTLS.kind == .string {
@@ -169,7 +176,11 @@ public struct FastlyLogParser: LineParser, Sendable {
         if let v = text(.requestId) { call.requestId = v }
         if let v = text(.forwardedFor) { call.forwardedFor = v }
         if let v = text(.contentType) { call.contentType = v }
-        if let v = text(.authorization) ?? text(.authScheme) { call.authorization = v }
+        if let v = text(.authorization) ?? text(.authScheme) {
+            call.authorization = v
+        } else if !written(.authorization) && !written(.authScheme) {
+            call.unlogged.insert(.credentials)
+        }
         return .call
     }
 }

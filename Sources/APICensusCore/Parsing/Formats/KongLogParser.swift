@@ -158,6 +158,9 @@ public struct KongLogParser: LineParser, Sendable {
         if headers.kind == .object {
             call.requestHeaders = headers.bytes
             call.requestHeadersForm = .jsonObject
+        } else {
+            // `custom_fields_by_lua` can remove the block: whether a credential was sent is unknown.
+            call.unlogged.insert(.credentials)
         }
         if let v = header(.authorization) { call.authorization = v }
         if let v = header(.cookie) { call.cookie = v }

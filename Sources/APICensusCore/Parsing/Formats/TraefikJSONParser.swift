@@ -86,6 +86,8 @@ public struct TraefikJSONParser: LineParser, Sendable {
 
     @inline(__always) private func value(_ key: Key) -> JSONValue { scanner.value(key.rawValue) }
     @inline(__always) private func present(_ key: Key) -> Bool { scanner.value(key.rawValue).kind != .absent }
+    /// The key is in the line, `null` included.
+    @inline(__always) private func written(_ key: Key) -> Bool { scanner.value(key.rawValue).isWritten }
     @inline(__always) private func text(_ key: Key) -> Bytes? { JSONFieldValue.text(value(key)) }
 
     public mutating func parse(_ line: Bytes, into call: inout RawCall) -> LineOutcome {
@@ -152,7 +154,15 @@ public struct TraefikJSONParser: LineParser, Sendable {
 
         if let v = text(.userAgent) { call.userAgent = v }
         if let v = text(.referer) { call.referrer = v }
-        if let v = text(.authorization) { call.authorization = v }
+        if let v = text(.authorization) {
+            call.authorization = v
+        } else if !written(.authorization), !(present(.userAgent) || present(.referer) || present(.contentType)
+                    || present(.forwardedFor) || present(.requestId) || present(.cookie) || present(.apiKey) || present(.apiKeyPlain)) {
+            // Traefik writes only the headers a request carries, and only when `fields.headers` keeps
+            // them (the default drops them all): with no header key at all, the credentials are not
+            // logged; with others kept, an absent `request_Authorization` was not sent.
+            call.unlogged.insert(.credentials)
+        }
         if let v = text(.cookie) { call.cookie = v }
         if let v = text(.apiKey) ?? text(.apiKeyPlain) { call.apiKey = v }
         if let v = text(.contentType) { call.contentType = v }

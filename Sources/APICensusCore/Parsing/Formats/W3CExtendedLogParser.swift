@@ -126,6 +126,9 @@ struct W3CExtendedEngine {
     private var usable: Bool
     /// IIS logs `time-taken` in milliseconds; the W3C draft (and everyone else) in seconds.
     private var timeTakenInMillis = false
+    /// Evidence the columns leave out (no `cs(Authorization)`, no `ssl-protocol`): not observable,
+    /// rather than absent, on every record.
+    private var unlogged: UnloggedEvidence = [.credentials, .tls]
     private let scratch = LineScratchBuffer()
 
     init(flavor: Flavor) {
@@ -137,7 +140,15 @@ struct W3CExtendedEngine {
         case .cloudFront:
             columns = W3CExtendedEngine.cloudFrontDefaultFields.map(W3CColumn.named)
             usable = true
+            unlogged = W3CExtendedEngine.unlogged(columns)
         }
+    }
+
+    static func unlogged(_ columns: [W3CColumn]) -> UnloggedEvidence {
+        var u: UnloggedEvidence = []
+        if !columns.contains(.authorization) { u.insert(.credentials) }
+        if !columns.contains(.tlsProtocol) { u.insert(.tls) }
+        return u
     }
 
     /// CloudFront's documented standard-log field order (what a file without its header has).
@@ -173,6 +184,7 @@ struct W3CExtendedEngine {
         if Self.hasPrefix(d, "#Fields:") {
             let names = String(decoding: d.dropFirst(8), as: UTF8.self).split(whereSeparator: { $0 == " " || $0 == "\t" })
             columns = names.map { W3CColumn.named(String($0)) }
+            unlogged = Self.unlogged(columns)
             let hasPath = columns.contains(.uriStem) || columns.contains(.uri)
             switch flavor {
             case .generic: usable = hasPath
@@ -344,6 +356,9 @@ struct W3CExtendedEngine {
         if let h = v.hostHeader ?? v.host { call.host = bytes(h) }
         call.client = bytes(v.client)
         call.user = bytes(v.user)
+        // IIS's `cs-username`: Windows, Basic or forms authentication, the log does not say which.
+        call.userIsBasicAuth = false
+        call.unlogged = unlogged
         call.tlsProtocol = bytes(v.tlsProtocol)
         call.tlsCipher = bytes(v.tlsCipher)
         call.forwardedFor = bytes(v.forwardedFor)
