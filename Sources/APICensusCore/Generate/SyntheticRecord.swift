@@ -69,6 +69,118 @@ public enum SyntheticCredential: String, Sendable {
     case none, basic, apiKey = "api_key", bearerJWT = "bearer_jwt", bearerOpaque = "bearer_opaque"
 }
 
+// MARK: - Synthetic credentials
+
+/// Which made-up credential texts a writer puts in its records. Every style has the same shapes (a
+/// JWT-shaped bearer token, an opaque bearer token, Basic credentials, an API key, all derived from
+/// the record, none a real secret); the texts differ per family of writers only so that a seed keeps
+/// giving the same bytes it always gave (generated logs and their truth are compared byte for byte).
+enum SyntheticCredentialStyle: Sendable {
+    /// The gateway and proxy JSON writers (Kong, Envoy JSON, Caddy, Traefik JSON, Cloudflare, Fastly):
+    /// tokens made from the request id, a JWT with an audience and a kid.
+    case gateway
+    /// The cloud and WAF JSON writers (AWS WAF, ModSecurity JSON): tokens drawn from the record's bits.
+    case edge
+    /// The custom log format and ModSecurity native audit records.
+    case custom
+}
+
+extension SyntheticRecord {
+    /// The `Authorization` header value the record's client sends, nil for API-key and anonymous
+    /// clients. JWTs are well-formed (`header.payload.signature`, base64url) but signed by nobody.
+    func authorization(_ style: SyntheticCredentialStyle) -> String? {
+        switch credential {
+        case .bearerJWT:
+            let header: String, claims: String, signature: [UInt8]
+            switch style {
+            case .gateway:
+                header = #"{"alg":"RS256","typ":"JWT","kid":"synthetic"}"#
+                claims = #"{"sub":"client-\#(clientIndex)","iss":"https://auth.example","aud":"\#(host)","exp":\#(timeMillis / 1000 + 3600)}"#
+                signature = Array(requestId.utf8)
+            case .edge:
+                header = #"{"alg":"RS256","typ":"JWT"}"#
+                claims = #"{"sub":"client-\#(clientIndex)","iss":"https://id.shop.example","exp":1893456000}"#
+                signature = SyntheticBits.bytes(variant, 32)
+            case .custom:
+                header = #"{"alg":"RS256","typ":"JWT"}"#
+                claims = #"{"sub":"client-\#(clientIndex)","iss":"https://id.example","exp":1893456000}"#
+                signature = (0..<32).map { UInt8(truncatingIfNeeded: variant >> (($0 % 8) * 8) &+ UInt64($0)) }
+            }
+            let segments = [Array(header.utf8), Array(claims.utf8), signature].map(SyntheticBits.base64URL)
+            return "Bearer " + segments.joined(separator: ".")
+        case .bearerOpaque:
+            return "Bearer " + (style == .edge ? SyntheticBits.hex(variant, 40) : requestId)
+        case .basic:
+            let password: String
+            switch style {
+            case .gateway: password = "synthetic"
+            case .edge: password = SyntheticBits.hex(variant, 12)
+            case .custom: password = "synthetic-password"
+            }
+            return "Basic " + Base64.encode(Array("client\(clientIndex):\(password)".utf8))
+        case .apiKey, .none:
+            return nil
+        }
+    }
+
+    /// The API key header value (`X-API-Key`, Kong's `apikey`) of an API-key client, nil otherwise.
+    func apiKey(_ style: SyntheticCredentialStyle) -> String? {
+        guard credential == .apiKey else { return nil }
+        switch style {
+        case .gateway: return "synthetic_key_\(String(clientIndex, radix: 16))"
+        case .edge: return "k_" + SyntheticBits.hex(UInt64(clientIndex) &* 0x9E37_79B9_7F4A_7C15, 32)
+        case .custom: return "ak_test_\(String(variant, radix: 36))"
+        }
+    }
+
+    /// The scheme of the `Authorization` value (`Bearer`, `Basic`), nil when the client sends none:
+    /// what logs that capture the scheme and never the credential show (HAProxy, Fastly, `$auth_scheme`).
+    var authorizationScheme: String? {
+        switch credential {
+        case .bearerJWT, .bearerOpaque: "Bearer"
+        case .basic: "Basic"
+        case .apiKey, .none: nil
+        }
+    }
+}
+
+/// Made-up bytes and their text forms, for the tokens and ids of generated logs: the same seed
+/// always gives the same text.
+enum SyntheticBits {
+    /// `count` bytes drawn from `seed` (SplitMix64 steps).
+    static func bytes(_ seed: UInt64, _ count: Int) -> [UInt8] {
+        var state = seed
+        var out: [UInt8] = []
+        while out.count < count {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            z ^= z >> 31
+            for k in 0..<8 where out.count < count { out.append(UInt8(truncatingIfNeeded: z >> (8 * UInt64(k)))) }
+        }
+        return out
+    }
+
+    /// `length` lower-case hex digits of `bytes(seed, …)`.
+    static func hex(_ seed: UInt64, _ length: Int) -> String {
+        let digits = Array("0123456789abcdef")
+        return String(bytes(seed, (length + 1) / 2).flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 15)]] }.prefix(length))
+    }
+
+    /// base64url without padding (RFC 4648 §5), as JWT segments are written.
+    static func base64URL(_ bytes: [UInt8]) -> String {
+        String(Base64.encode(bytes).compactMap { c -> Character? in
+            switch c {
+            case "+": "-"
+            case "/": "_"
+            case "=": nil
+            default: c
+            }
+        })
+    }
+}
+
 /// Writes synthetic records as one log format.
 public protocol SyntheticLogWriter: Sendable {
     /// The name `apicensus generate --format` takes (a `LogFormat` raw value for parsed formats).

@@ -12,7 +12,7 @@ struct AWSAPIGatewayWriter: SyntheticLogWriter {
         line += "\"status\":\"\(r.status)\",\"protocol\":\"HTTP/\(r.httpVersion == "2.0" ? "2.0" : "1.1")\","
         line += "\"responseLength\":\"\(r.bytes)\",\"domainName\":\(q(r.host)),\"responseLatency\":\"\(r.durationMicros / 1000)\","
         line += "\"identity\":{\"userAgent\":\(q(r.userAgent))"
-        if r.credential == .apiKey { line += ",\"apiKeyId\":\(q("k" + EdgeJSONWriting.hex(UInt64(r.clientIndex), 9)))" }
+        if r.credential == .apiKey { line += ",\"apiKeyId\":\(q("k" + SyntheticBits.hex(UInt64(r.clientIndex), 9)))" }
         line += "}"
         if r.credential == .bearerJWT { line += ",\"authorizer\":{\"principalId\":\"client-\(r.clientIndex)\"}" }
         line += "}"

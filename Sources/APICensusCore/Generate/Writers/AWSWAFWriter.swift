@@ -17,8 +17,8 @@ struct AWSWAFWriter: SyntheticLogWriter {
         line += "\"httpSourceId\":\"111122223333-app/shop-api/7f1e2d3c4b5a6978\",\"ruleGroupList\":[],\"rateBasedRuleList\":[],"
         line += "\"nonTerminatingMatchingRules\":[],\"requestHeadersInserted\":null,\"responseCodeSent\":null,"
         var headers = [("Host", r.host), ("User-Agent", r.userAgent)]
-        if let auth = EdgeJSONWriting.authorization(r) { headers.append(("Authorization", auth)) }
-        if let key = EdgeJSONWriting.apiKey(r) { headers.append(("X-Api-Key", key)) }
+        if let auth = r.authorization(.edge) { headers.append(("Authorization", auth)) }
+        if let key = r.apiKey(.edge) { headers.append(("X-Api-Key", key)) }
         if r.referrer != "-" { headers.append(("Referer", r.referrer)) }
         headers.append(("Accept", "application/json"))
         line += "\"httpRequest\":{\"clientIp\":\(q(r.client)),\"country\":\"NL\",\"headers\":["

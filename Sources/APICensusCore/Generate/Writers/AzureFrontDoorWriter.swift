@@ -9,7 +9,7 @@ struct AzureFrontDoorWriter: SyntheticLogWriter {
         var line = "{\"time\":\(q(r.isoTime)),"
         line += "\"resourceId\":\"/SUBSCRIPTIONS/6B1C2D3E-0000-4000-8000-00000000A1B2/RESOURCEGROUPS/SHOP-PROD/PROVIDERS/MICROSOFT.CDN/PROFILES/SHOP-EDGE\","
         line += "\"category\":\"FrontDoorAccessLog\",\"operationName\":\"Microsoft.Cdn/Profiles/AccessLog/Write\",\"properties\":{"
-        line += "\"trackingReference\":\(q(EdgeJSONWriting.base64URL(EdgeJSONWriting.bytes(r.variant, 24), padded: true))),"
+        line += "\"trackingReference\":\(q(Base64.encode(SyntheticBits.bytes(r.variant, 24)))),"
         line += "\"httpMethod\":\(q(r.method)),\"httpVersion\":\"\(r.httpVersion).0.0\","
         line += "\"requestUri\":\(q("\(tls == nil ? "http" : "https")://\(r.host):\(tls == nil ? 80 : 443)\(r.target)")),"
         line += "\"hostName\":\(q(r.host)),\"requestBytes\":\"\(200 + Int(r.variant % 900))\",\"responseBytes\":\"\(r.bytes)\","

@@ -8,8 +8,8 @@ struct CaddyWriter: SyntheticLogWriter {
         typealias S = GatewayWriterSupport
         let q = S.quoted
         var headers = "\"User-Agent\":[\(q(r.userAgent))],\"Accept\":[\"application/json\"]"
-        if let auth = S.authorization(r) { headers += ",\"Authorization\":[\(q(auth))]" }
-        if let key = S.apiKey(r) { headers += ",\"X-Api-Key\":[\(q(key))]" }
+        if let auth = r.authorization(.gateway) { headers += ",\"Authorization\":[\(q(auth))]" }
+        if let key = r.apiKey(.gateway) { headers += ",\"X-Api-Key\":[\(q(key))]" }
         if r.referrer != "-" { headers += ",\"Referer\":[\(q(r.referrer))]" }
         let end = r.timeMillis + Int64(r.durationMicros / 1000)
         var line = "{\"level\":\"info\",\"ts\":\(S.epochSeconds(end, micros: Int(r.variant % 1000))),"

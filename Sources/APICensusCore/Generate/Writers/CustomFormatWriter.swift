@@ -85,10 +85,10 @@ extension CustomFormat {
         case .clientSubject: return tls && mutualTLS ? "CN=client-\(r.clientIndex),O=Example" : ""
         case .upstream: return "10.2.\(r.clientIndex % 4).\(r.clientIndex % 200 + 1):8080"
         case .forwardedFor: return r.client
-        case .authorization: return SyntheticCredentialText.authorization(r) ?? ""
-        case .authScheme: return SyntheticCredentialText.authorization(r).map { String($0.prefix { $0 != " " }) } ?? ""
+        case .authorization: return r.authorization(.custom) ?? ""
+        case .authScheme: return r.authorizationScheme ?? ""
         case .cookie: return ""
-        case .apiKey: return SyntheticCredentialText.apiKey(r) ?? ""
+        case .apiKey: return r.apiKey(.custom) ?? ""
         case .contentType: return ["POST", "PUT", "PATCH"].contains(r.method) ? "application/json" : ""
         case .requestId: return r.requestId
         }
@@ -123,42 +123,8 @@ extension CustomFormat {
     }
 }
 
-/// Synthetic credentials for writers of formats that log request headers: a JWT-shaped bearer
-/// token, an opaque bearer token, Basic credentials or an API key, per `record.credential`. All are
-/// made up from the record's bits; none is a real secret.
+/// The custom-format writer's credentials, `SyntheticRecord.authorization(.custom)`, by the name the
+/// custom-format tests compare parsed values with.
 enum SyntheticCredentialText {
-    static func authorization(_ r: SyntheticRecord) -> String? {
-        switch r.credential {
-        case .bearerJWT:
-            let header = "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9"  // {"alg":"RS256","typ":"JWT"}
-            let payload = base64URL(Array(#"{"sub":"client-\#(r.clientIndex)","iss":"https://id.example","exp":1893456000}"#.utf8))
-            let signature = base64URL((0..<32).map { UInt8(truncatingIfNeeded: r.variant >> (($0 % 8) * 8) &+ UInt64($0)) })
-            return "Bearer \(header).\(payload).\(signature)"
-        case .bearerOpaque:
-            return "Bearer \(r.requestId)"
-        case .basic:
-            return "Basic \(base64URL(Array("client\(r.clientIndex):synthetic-password".utf8), padded: true))"
-        case .apiKey, .none:
-            return nil
-        }
-    }
-
-    static func apiKey(_ r: SyntheticRecord) -> String? {
-        r.credential == .apiKey ? "ak_test_\(String(r.variant, radix: 36))" : nil
-    }
-
-    static func base64URL(_ bytes: [UInt8], padded: Bool = false) -> String {
-        let alphabet = Array((padded ? "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
-                                     : "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_").utf8)
-        var out: [UInt8] = []
-        var i = 0
-        while i < bytes.count {
-            let n = min(3, bytes.count - i)
-            let chunk = (UInt32(bytes[i]) << 16) | (n > 1 ? UInt32(bytes[i + 1]) << 8 : 0) | (n > 2 ? UInt32(bytes[i + 2]) : 0)
-            for k in 0..<(n + 1) { out.append(alphabet[Int((chunk >> (18 - 6 * UInt32(k))) & 63)]) }
-            if padded { for _ in 0..<(3 - n) { out.append(UInt8(ascii: "=")) } }
-            i += 3
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
+    static func authorization(_ r: SyntheticRecord) -> String? { r.authorization(.custom) }
 }

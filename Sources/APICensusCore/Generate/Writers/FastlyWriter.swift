@@ -7,7 +7,7 @@ struct FastlyWriter: SyntheticLogWriter {
     func append(_ r: SyntheticRecord, to out: inout [UInt8]) {
         typealias S = GatewayWriterSupport
         let q = S.quoted
-        let scheme = S.authorization(r).flatMap { $0.split(separator: " ").first.map(String.init) } ?? ""
+        let scheme = r.authorizationScheme ?? ""
         let line = "{\"timestamp\":\(q(String(r.isoTime.prefix(19)) + "+0000")),\"client_ip\":\(q(r.client)),"
             + "\"geo_country\":\"germany\",\"geo_city\":\"berlin\",\"host\":\(q(r.host)),\"url\":\(q(r.target)),"
             + "\"request_method\":\(q(r.method)),\"request_protocol\":\(q(r.httpVersion == "2.0" ? "HTTP/2" : "HTTP/\(r.httpVersion)")),"

@@ -7,7 +7,7 @@ struct GCPLoadBalancerWriter: SyntheticLogWriter {
     func append(_ r: SyntheticRecord, to out: inout [UInt8]) {
         let q = EdgeJSONWriting.quoted
         let denied = r.status == 403
-        var line = "{\"insertId\":\"\(EdgeJSONWriting.hex(r.variant, 14))\",\"jsonPayload\":{"
+        var line = "{\"insertId\":\"\(SyntheticBits.hex(r.variant, 14))\",\"jsonPayload\":{"
         line += "\"@type\":\"type.googleapis.com/google.cloud.loadbalancing.type.LoadBalancerLogEntry\","
         line += "\"statusDetails\":\(denied ? "\"denied_by_security_policy\"" : "\"response_sent_by_backend\""),"
         line += "\"enforcedSecurityPolicy\":{\"name\":\"shop-api-policy\","

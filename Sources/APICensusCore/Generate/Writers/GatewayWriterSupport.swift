@@ -1,30 +1,8 @@
 /// Pieces the gateway/edge JSON writers (Kong, Envoy JSON, Caddy, Traefik JSON, Cloudflare, Fastly)
-/// share: synthetic credentials, JSON string escaping, derived names. Everything is derived from the
-/// record, so the same seed gives the same bytes.
+/// share: JSON string escaping, derived names, time forms (their credentials are
+/// `SyntheticRecord.authorization(.gateway)`). Everything is derived from the record, so the same
+/// seed gives the same bytes.
 enum GatewayWriterSupport {
-    /// A synthetic `Authorization` value of the record's credential kind, nil for none / API key.
-    /// JWTs are well-formed (`header.payload.signature`, base64url) but signed by nobody.
-    static func authorization(_ r: SyntheticRecord) -> String? {
-        switch r.credential {
-        case .bearerJWT:
-            let header = base64URL(Array(#"{"alg":"RS256","typ":"JWT","kid":"synthetic"}"#.utf8))
-            let payload = base64URL(Array(#"{"sub":"client-\#(r.clientIndex)","iss":"https://auth.example","aud":"\#(r.host)","exp":\#(r.timeMillis / 1000 + 3600)}"#.utf8))
-            let signature = base64URL(Array(r.requestId.utf8))
-            return "Bearer \(header).\(payload).\(signature)"
-        case .bearerOpaque:
-            return "Bearer \(r.requestId)"
-        case .basic:
-            return "Basic " + base64(Array("client\(r.clientIndex):synthetic".utf8))
-        case .apiKey, .none:
-            return nil
-        }
-    }
-
-    /// A synthetic API key header value for `.apiKey` clients, nil otherwise.
-    static func apiKey(_ r: SyntheticRecord) -> String? {
-        r.credential == .apiKey ? "synthetic_key_\(String(r.clientIndex, radix: 16))" : nil
-    }
-
     /// A gateway consumer name for clients that authenticate, nil for anonymous ones.
     static func consumer(_ r: SyntheticRecord) -> String? {
         r.credential == .none ? nil : "consumer-\(r.clientIndex)"
@@ -98,37 +76,5 @@ enum GatewayWriterSupport {
     /// `0.004117`: microseconds as seconds.
     static func seconds(micros: Int) -> String {
         "\(micros / 1_000_000).\(LogGenerator.pad(micros % 1_000_000, 6))"
-    }
-
-    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
-
-    static func base64(_ bytes: [UInt8]) -> String {
-        var out: [UInt8] = []
-        var i = 0
-        while i + 2 < bytes.count {
-            let n = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2])
-            out += [alphabet[Int(n >> 18)], alphabet[Int(n >> 12 & 63)], alphabet[Int(n >> 6 & 63)], alphabet[Int(n & 63)]]
-            i += 3
-        }
-        let rest = bytes.count - i
-        if rest == 1 {
-            let n = UInt32(bytes[i]) << 16
-            out += [alphabet[Int(n >> 18)], alphabet[Int(n >> 12 & 63)], UInt8(ascii: "="), UInt8(ascii: "=")]
-        } else if rest == 2 {
-            let n = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8
-            out += [alphabet[Int(n >> 18)], alphabet[Int(n >> 12 & 63)], alphabet[Int(n >> 6 & 63)], UInt8(ascii: "=")]
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    static func base64URL(_ bytes: [UInt8]) -> String {
-        String(base64(bytes).compactMap { c -> Character? in
-            switch c {
-            case "+": "-"
-            case "/": "_"
-            case "=": nil
-            default: c
-            }
-        })
     }
 }

@@ -17,12 +17,7 @@ struct HAProxyWriter: SyntheticLogWriter {
         let backend = (r.host.split(separator: ".").first.map(String.init) ?? "api") + "-be"
         let server = "srv\(1 + r.clientIndex % 3)"
         let total = r.durationMicros / 1000
-        let scheme: String
-        switch r.credential {
-        case .bearerJWT, .bearerOpaque: scheme = "Bearer"
-        case .basic: scheme = "Basic"
-        case .apiKey, .none: scheme = "-"
-        }
+        let scheme = r.authorizationScheme ?? "-"
         let ssl = tls ? "\(r.host)/\(r.tlsProtocol!)/\(r.tlsCipher!)" : "-/-/-"
         let line = syslog + "\(r.client):\(40_000 + r.clientIndex % 20_000) [\(clf.prefix(20)).\(millis)] \(frontend) "
             + "\(backend)/\(server) 0/0/1/\(max(total - 1, 0))/\(total) \(r.status) \(r.bytes) - - ---- 3/3/1/1/0 0/0 "

@@ -10,8 +10,8 @@ struct KongWriter: SyntheticLogWriter {
         let scheme = tls == nil ? "http" : "https"
         let port = tls == nil ? 8000 : 8443
         var headers = "\"host\":\(q(r.host)),\"user-agent\":\(q(r.userAgent)),\"accept\":\"application/json\""
-        if let auth = S.authorization(r) { headers += ",\"authorization\":\(q(auth))" }
-        if let key = S.apiKey(r) { headers += ",\"apikey\":\(q(key))" }
+        if let auth = r.authorization(.gateway) { headers += ",\"authorization\":\(q(auth))" }
+        if let key = r.apiKey(.gateway) { headers += ",\"apikey\":\(q(key))" }
         if r.referrer != "-" { headers += ",\"referer\":\(q(r.referrer))" }
         if r.method == "POST" || r.method == "PUT" || r.method == "PATCH" { headers += ",\"content-type\":\"application/json\"" }
         headers += ",\"x-forwarded-for\":\(q(r.client))"

@@ -8,8 +8,8 @@ struct ModSecurityJSONWriter: SyntheticLogWriter {
     func append(_ r: SyntheticRecord, to out: inout [UInt8]) {
         let q = EdgeJSONWriting.quoted
         var headers = [("Host", r.host), ("User-Agent", r.userAgent), ("Accept", "application/json")]
-        if let auth = EdgeJSONWriting.authorization(r) { headers.append(("Authorization", auth)) }
-        if let key = EdgeJSONWriting.apiKey(r) { headers.append(("X-API-Key", key)) }
+        if let auth = r.authorization(.edge) { headers.append(("Authorization", auth)) }
+        if let key = r.apiKey(.edge) { headers.append(("X-API-Key", key)) }
         if r.referrer != "-" { headers.append(("Referer", r.referrer)) }
         if r.method == "POST" || r.method == "PUT" || r.method == "PATCH" { headers.append(("Content-Type", "application/json")) }
         var line = "{\"transaction\":{\"client_ip\":\(q(r.client)),\"time_stamp\":\(q(EdgeJSONWriting.asctime(r.timeMillis))),"

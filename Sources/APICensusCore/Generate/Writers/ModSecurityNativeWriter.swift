@@ -15,8 +15,8 @@ struct ModSecurityNativeWriter: SyntheticLogWriter {
         var text = "\(boundary)A--\n[\(r.clfTime)] \(r.requestId.prefix(24)) \(r.client) \(40_000 + r.clientIndex % 20_000) 10.0.0.2 443\n"
         text += "\(boundary)B--\n\(r.requestLine)\nHost: \(r.host)\nUser-Agent: \(r.userAgent)\n"
         if r.referrer != "-" { text += "Referer: \(r.referrer)\n" }
-        if let authorization = SyntheticCredentialText.authorization(r) { text += "Authorization: \(authorization)\n" }
-        if let key = SyntheticCredentialText.apiKey(r) { text += "X-API-Key: \(key)\n" }
+        if let authorization = r.authorization(.custom) { text += "Authorization: \(authorization)\n" }
+        if let key = r.apiKey(.custom) { text += "X-API-Key: \(key)\n" }
         if ["POST", "PUT", "PATCH"].contains(r.method) { text += "Content-Type: application/json\n" }
         text += "\n\(boundary)F--\nHTTP/\(r.httpVersion) \(r.status) \(blocked ? "Forbidden" : "OK")\nContent-Length: \(r.bytes)\n"
         text += "\n\(boundary)H--\n"

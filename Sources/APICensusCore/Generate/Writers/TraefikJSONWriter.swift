@@ -27,8 +27,8 @@ struct TraefikJSONWriter: SyntheticLogWriter {
             line += "\"TLSCipher\":\(q(cipher)),\"TLSVersion\":\(q(version == "1" ? "1.0" : version)),"
         }
         line += "\"entryPointName\":\(q(r.tlsProtocol == nil ? "web" : "websecure")),\"level\":\"info\",\"msg\":\"\","
-        if let auth = S.authorization(r) { line += "\"request_Authorization\":\(q(auth)),"; }
-        if let key = S.apiKey(r) { line += "\"request_X-Api-Key\":\(q(key)),"; }
+        if let auth = r.authorization(.gateway) { line += "\"request_Authorization\":\(q(auth)),"; }
+        if let key = r.apiKey(.gateway) { line += "\"request_X-Api-Key\":\(q(key)),"; }
         if r.referrer != "-" { line += "\"request_Referer\":\(q(r.referrer)),"; }
         line += "\"request_User-Agent\":\(q(r.userAgent)),\"request_X-Request-Id\":\(q(r.requestId)),"
             + "\"time\":\(q(S.secondsTime(r)))}"

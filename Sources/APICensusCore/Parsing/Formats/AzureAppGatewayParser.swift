@@ -20,7 +20,7 @@
 /// Event Hubs deliveries wrapping several records in `{"records": […]}` are not read: one record
 /// per line is.
 public struct AzureAppGatewayParser: LineParser {
-    enum Key: Int, CaseIterable {
+    enum Key: Int, AzureResourceLogKey {
         case category, time, operationName, resourceId, instanceId
         case clientIP, httpMethod, requestUri, originalUri, requestQuery, userAgent, httpStatus, httpVersion
         case sentBytes, timeTaken, sslEnabled, sslProtocol, sslCipher, sslClientVerify, host, originalHost
@@ -31,10 +31,7 @@ public struct AzureAppGatewayParser: LineParser {
     private var fields = CandidateScanner<Key> { key in
         typealias A = AzureResourceLog
         switch key {
-        case .category: return A.category
-        case .time: return A.time
-        case .operationName: return A.operationName
-        case .resourceId: return A.resourceId
+        case .category, .time, .operationName, .resourceId: return A.envelope(key)
         case .instanceId: return A.property("instanceId", suffixes: ["s"], also: ["InstanceId"])
         case .clientIP: return A.property("clientIP", suffixes: ["s"], also: ["properties.clientIp", "clientIp_s", "ClientIp"])
         case .httpMethod: return A.property("httpMethod", suffixes: ["s"], also: ["HttpMethod"])
@@ -67,20 +64,10 @@ public struct AzureAppGatewayParser: LineParser {
 
     public mutating func parse(_ line: Bytes, into call: inout RawCall) -> LineOutcome {
         call.reset()
-        guard fields.scan(line) else { return JSONLinesParser.isBlank(line) ? .ignored : .rejected(.invalidJSON) }
-        guard let category = fields.text(.category) else { return .rejected(.missingField) }
-        let kind = AzureResourceLog.RequestCategory(category)
-        guard kind == .appGatewayAccess || kind == .appGatewayFirewall else {
-            // Another category of an Azure resource log: not a request, unless it is Front Door's.
-            if kind == nil, fields.has(.resourceId) || fields.has(.operationName) { return .ignored }
-            return .rejected(.malformed)
+        switch AzureResourceLog.readRecord(line, &fields, into: &call, accepting: .appGatewayAccess, .appGatewayFirewall) {
+        case .done(let outcome): return outcome
+        case .request(let kind): return kind == .appGatewayAccess ? access(&call) : firewall(&call)
         }
-
-        if let t = fields.value(.time), !JSONLinesParser.isPlaceholder(t.bytes) {
-            guard let millis = EdgeJSON.anyMillis(t) else { return .rejected(.badTimestamp) }
-            call.timestampMillis = millis
-        }
-        return kind == .appGatewayAccess ? access(&call) : firewall(&call)
     }
 
     private mutating func access(_ call: inout RawCall) -> LineOutcome {

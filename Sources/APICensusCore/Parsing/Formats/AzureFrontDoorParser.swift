@@ -15,7 +15,7 @@
 /// Health-probe records and other Azure resource logs are ignored (counted, not parsed);
 /// Application Gateway request records are rejected.
 public struct AzureFrontDoorParser: LineParser {
-    enum Key: Int, CaseIterable {
+    enum Key: Int, AzureResourceLogKey {
         case category, time, operationName, resourceId
         case clientIp, httpMethod, httpVersion, requestUri, httpStatusCode, responseBytes, timeTaken, userAgent
         case referer, requestProtocol, securityProtocol, securityCipher, hostName, trackingReference, route
@@ -25,10 +25,7 @@ public struct AzureFrontDoorParser: LineParser {
     private var fields = CandidateScanner<Key> { key in
         typealias A = AzureResourceLog
         switch key {
-        case .category: return A.category
-        case .time: return A.time
-        case .operationName: return A.operationName
-        case .resourceId: return A.resourceId
+        case .category, .time, .operationName, .resourceId: return A.envelope(key)
         case .clientIp: return A.property("clientIp", suffixes: ["s"], also: ["properties.clientIP", "clientIP_s"])
         case .httpMethod: return A.property("httpMethod", suffixes: ["s"])
         case .httpVersion: return A.property("httpVersion", suffixes: ["s"])
@@ -57,17 +54,10 @@ public struct AzureFrontDoorParser: LineParser {
 
     public mutating func parse(_ line: Bytes, into call: inout RawCall) -> LineOutcome {
         call.reset()
-        guard fields.scan(line) else { return JSONLinesParser.isBlank(line) ? .ignored : .rejected(.invalidJSON) }
-        guard let category = fields.text(.category) else { return .rejected(.missingField) }
-        let kind = AzureResourceLog.RequestCategory(category)
-        guard kind == .frontDoorAccess || kind == .frontDoorFirewall else {
-            // Another category of an Azure resource log: not a request, unless it is Application Gateway's.
-            if kind == nil, fields.has(.resourceId) || fields.has(.operationName) { return .ignored }
-            return .rejected(.malformed)
-        }
-        if let t = fields.value(.time), !JSONLinesParser.isPlaceholder(t.bytes) {
-            guard let millis = EdgeJSON.anyMillis(t) else { return .rejected(.badTimestamp) }
-            call.timestampMillis = millis
+        let kind: AzureResourceLog.RequestCategory
+        switch AzureResourceLog.readRecord(line, &fields, into: &call, accepting: .frontDoorAccess, .frontDoorFirewall) {
+        case .done(let outcome): return outcome
+        case .request(let category): kind = category
         }
         guard let uri = fields.text(.requestUri) else { return .rejected(.missingField) }
         call.target = uri

@@ -27,7 +27,7 @@
 /// `X-Request-Id`, `User-Agent`, `Referer` pulled out. Caddy logs credentials as `REDACTED` unless
 /// `log_credentials` is on.
 public struct CaddyLogParser: LineParser, Sendable {
-    enum Key: Int, CaseIterable {
+    enum Key: Int, JSONFormatKey {
         case logger, ts, method, uri, host, proto, remoteIP, remoteAddr, clientIP
         case headers, userAgent, referer, authorization, cookie, apiKey, contentType, forwardedFor, requestId
         case tls, tlsVersion, tlsCipher, clientCommonName, clientSerial
@@ -66,58 +66,54 @@ public struct CaddyLogParser: LineParser, Sendable {
         }
     }
 
-    private var scanner = JSONScanner(keyPaths: Key.allCases.map(\.path))
+    private var fields = KeyedJSONScanner<Key>()
 
     public init() {}
 
-    @inline(__always) private func value(_ key: Key) -> JSONValue { scanner.value(key.rawValue) }
-    @inline(__always) private func present(_ key: Key) -> Bool { scanner.value(key.rawValue).kind != .absent }
-    @inline(__always) private func text(_ key: Key) -> Bytes? { JSONFieldValue.text(value(key)) }
-    @inline(__always) private func header(_ key: Key) -> Bytes? { JSONFieldValue.textOrFirst(value(key)) }
-
     public mutating func parse(_ line: Bytes, into call: inout RawCall) -> LineOutcome {
         call.reset()
-        guard scanner.scan(line) else {
+        guard fields.scan(line) else {
             return JSONLinesParser.isBlank(line) ? .ignored : .rejected(.invalidJSON)
         }
-        let logger = value(.logger)
+        let logger = fields.value(.logger)
         let isAccessLogger = logger.kind == .string && JSONFieldValue.hasPrefix(logger.bytes, "http.log.access")
-        guard present(.method), present(.uri), present(.clientIP) || present(.remoteIP) || present(.remoteAddr),
-              present(.ts) || logger.kind != .absent
+        guard fields.present(.method), fields.present(.uri),
+              fields.present(.clientIP) || fields.present(.remoteIP) || fields.present(.remoteAddr),
+              fields.present(.ts) || logger.kind != .absent
         else {
             // Caddy's own log in the same stream: not an access record.
-            if logger.kind == .string, !isAccessLogger, present(.ts) { return .rejected(.errorLog) }
+            if logger.kind == .string, !isAccessLogger, fields.present(.ts) { return .rejected(.errorLog) }
             return .rejected(.missingField)
         }
 
-        call.method = text(.method) ?? .none
-        call.target = text(.uri) ?? .none
+        call.method = fields.text(.method) ?? .none
+        call.target = fields.text(.uri) ?? .none
         if call.method.count == 0 || call.target.count == 0 { call.requestIsValid = false }
-        if let v = text(.host) { call.host = v }
-        if let v = text(.proto) { call.httpVersion = v }
-        if let v = text(.clientIP) ?? text(.remoteIP) {
+        if let v = fields.text(.host) { call.host = v }
+        if let v = fields.text(.proto) { call.httpVersion = v }
+        if let v = fields.text(.clientIP) ?? fields.text(.remoteIP) {
             call.client = v
-        } else if let v = text(.remoteAddr) {
+        } else if let v = fields.text(.remoteAddr) {
             call.client = JSONFieldValue.addressWithoutPort(v)
         }
-        if let v = text(.userId) {
+        if let v = fields.text(.userId) {
             // Set by whichever auth module authenticated the request (basic_auth, forward_auth, JWT…).
             call.user = v
             call.userIsBasicAuth = false
         }
 
-        switch JSONFieldValue.time(value(.ts)) {
+        switch JSONFieldValue.time(fields.value(.ts)) {
         case .millis(let ms): call.timestampMillis = ms
         case .invalid: return .rejected(.badTimestamp)
         case .absent: break
         }
-        switch JSONFieldValue.status(value(.status)) {
+        switch JSONFieldValue.status(fields.value(.status)) {
         case .code(let code): call.status = code
         case .invalid: return .rejected(.badStatus)
         case .absent: break
         }
-        if let v = JSONFieldValue.integer(value(.size)) { call.responseBytes = v }
-        let duration = value(.duration)
+        if let v = JSONFieldValue.integer(fields.value(.size)) { call.responseBytes = v }
+        let duration = fields.value(.duration)
         if duration.kind == .number {
             call.durationMicros = JSONLinesParser.scaledDecimal(duration.bytes, exponent: 6) ?? -1
         } else if duration.kind == .string {
@@ -125,42 +121,43 @@ public struct CaddyLogParser: LineParser, Sendable {
         }
 
         // TLS: Caddy logs the `tls` object for TLS connections only.
-        let tls = value(.tls)
+        let tls = fields.value(.tls)
         if tls.kind == .object {
             call.scheme = ConstantBytes.https
-            let version = value(.tlsVersion)
+            let version = fields.value(.tlsVersion)
             if version.kind == .number, let code = JSONLinesParser.integer(version.bytes) {
                 call.tlsProtocol = ConstantBytes.tlsProtocol(code: code) ?? version.bytes
             } else if let v = JSONFieldValue.text(version) {
                 call.tlsProtocol = v
             }
-            let cipher = value(.tlsCipher)
+            let cipher = fields.value(.tlsCipher)
             if cipher.kind == .number, let code = JSONLinesParser.integer(cipher.bytes) {
                 call.tlsCipher = ConstantBytes.cipherSuite(code: code) ?? cipher.bytes
             } else if let v = JSONFieldValue.text(cipher) {
                 call.tlsCipher = v
             }
-            call.clientCertificate = text(.clientCommonName) != nil || text(.clientSerial) != nil ? .presented : .none
+            let presented = fields.text(.clientCommonName) != nil || fields.text(.clientSerial) != nil
+            call.clientCertificate = presented ? .presented : .none
         } else {
             call.scheme = ConstantBytes.http
             call.clientCertificate = .none
         }
 
-        let headers = value(.headers)
+        let headers = fields.value(.headers)
         if headers.kind == .object {
             call.requestHeaders = headers.bytes
             call.requestHeadersForm = .jsonObject
         } else {
             call.unlogged.insert(.credentials)
         }
-        if let v = header(.userAgent) { call.userAgent = v }
-        if let v = header(.referer) { call.referrer = v }
-        if let v = header(.authorization) { call.authorization = v }
-        if let v = header(.cookie) { call.cookie = v }
-        if let v = header(.apiKey) { call.apiKey = v }
-        if let v = header(.contentType) { call.contentType = v }
-        if let v = header(.forwardedFor) { call.forwardedFor = v }
-        if let v = header(.requestId) { call.requestId = v }
+        if let v = fields.header(.userAgent) { call.userAgent = v }
+        if let v = fields.header(.referer) { call.referrer = v }
+        if let v = fields.header(.authorization) { call.authorization = v }
+        if let v = fields.header(.cookie) { call.cookie = v }
+        if let v = fields.header(.apiKey) { call.apiKey = v }
+        if let v = fields.header(.contentType) { call.contentType = v }
+        if let v = fields.header(.forwardedFor) { call.forwardedFor = v }
+        if let v = fields.header(.requestId) { call.requestId = v }
         return .call
     }
 }

@@ -28,7 +28,7 @@
 /// header fields, lower-case names) is kept as `requestHeaders`, with `authorization`, `cookie`,
 /// `x-api-key`, `content-type`, `x-forwarded-for` and `x-request-id` pulled out.
 public struct CloudflareLogParser: LineParser, Sendable {
-    enum Key: Int, CaseIterable {
+    enum Key: Int, JSONFormatKey {
         case method, uri, path, host, `protocol`, scheme, userAgent, referer, clientIP
         case status, bodyBytes, bytes, start, end
         case sslProtocol, sslCipher, mtlsStatus
@@ -77,19 +77,14 @@ public struct CloudflareLogParser: LineParser, Sendable {
         }
     }
 
-    private var scanner = JSONScanner(keyPaths: Key.allCases.map(\.path))
+    private var fields = KeyedJSONScanner<Key>()
 
     public init() {}
 
-    @inline(__always) private func value(_ key: Key) -> JSONValue { scanner.value(key.rawValue) }
-    @inline(__always) private func present(_ key: Key) -> Bool { scanner.value(key.rawValue).kind != .absent }
-    /// The key is in the line, `null` included.
-    @inline(__always) private func written(_ key: Key) -> Bool { scanner.value(key.rawValue).isWritten }
-    @inline(__always) private func text(_ key: Key) -> Bytes? { JSONFieldValue.text(value(key)) }
 
     /// A security action or rule id, `nil` when empty or `unknown…` (Cloudflare's "no action").
     @inline(__always) private func decision(_ key: Key) -> Bytes? {
-        let v = value(key)
+        let v = fields.value(key)
         let b: Bytes?
         switch v.kind {
         case .string: b = v.bytes
@@ -103,48 +98,48 @@ public struct CloudflareLogParser: LineParser, Sendable {
 
     public mutating func parse(_ line: Bytes, into call: inout RawCall) -> LineOutcome {
         call.reset()
-        guard scanner.scan(line) else {
+        guard fields.scan(line) else {
             return JSONLinesParser.isBlank(line) ? .ignored : .rejected(.invalidJSON)
         }
-        guard present(.uri) || present(.path),
-              present(.rayID) || present(.start) || present(.status) || present(.clientIP)
+        guard fields.present(.uri) || fields.present(.path),
+              fields.present(.rayID) || fields.present(.start) || fields.present(.status) || fields.present(.clientIP)
         else { return .rejected(.missingField) }
 
-        call.method = text(.method) ?? .none
-        call.target = text(.uri) ?? text(.path) ?? .none
+        call.method = fields.text(.method) ?? .none
+        call.target = fields.text(.uri) ?? fields.text(.path) ?? .none
         if call.target.count == 0 { call.requestIsValid = false }
-        if let v = text(.host) { call.host = v }
-        if let v = text(.protocol) { call.httpVersion = v }
-        if let v = text(.scheme) { call.scheme = v }
-        if let v = text(.userAgent) { call.userAgent = v }
-        if let v = text(.referer) { call.referrer = v }
-        if let v = text(.clientIP) { call.client = v }
+        if let v = fields.text(.host) { call.host = v }
+        if let v = fields.text(.protocol) { call.httpVersion = v }
+        if let v = fields.text(.scheme) { call.scheme = v }
+        if let v = fields.text(.userAgent) { call.userAgent = v }
+        if let v = fields.text(.referer) { call.referrer = v }
+        if let v = fields.text(.clientIP) { call.client = v }
 
-        switch JSONFieldValue.status(value(.status)) {
+        switch JSONFieldValue.status(fields.value(.status)) {
         case .code(let code): call.status = code
         case .invalid: return .rejected(.badStatus)
         case .absent: break
         }
-        switch JSONFieldValue.time(value(.start)) {
+        switch JSONFieldValue.time(fields.value(.start)) {
         case .millis(let start):
             call.timestampMillis = start
-            if case .millis(let end) = JSONFieldValue.time(value(.end)), end >= start {
+            if case .millis(let end) = JSONFieldValue.time(fields.value(.end)), end >= start {
                 call.durationMicros = (end - start) * 1000
             }
         case .invalid: return .rejected(.badTimestamp)
         case .absent: break
         }
-        if let v = JSONFieldValue.integer(value(.bodyBytes)) ?? JSONFieldValue.integer(value(.bytes)) {
+        if let v = JSONFieldValue.integer(fields.value(.bodyBytes)) ?? JSONFieldValue.integer(fields.value(.bytes)) {
             call.responseBytes = v
         }
 
-        if let v = text(.sslProtocol) {
+        if let v = fields.text(.sslProtocol) {
             call.tlsProtocol = v
-        } else if !written(.sslProtocol) {
+        } else if !fields.written(.sslProtocol) {
             call.unlogged.insert(.tls)
         }
-        if let v = text(.sslCipher) { call.tlsCipher = v }
-        if let v = text(.mtlsStatus) {
+        if let v = fields.text(.sslCipher) { call.tlsCipher = v }
+        if let v = fields.text(.mtlsStatus) {
             if JSONFieldValue.equalsIgnoringCase(v, "ok") {
                 call.clientCertificate = .verified
             } else if JSONFieldValue.equalsIgnoringCase(v, "absent") {
@@ -160,26 +155,26 @@ public struct CloudflareLogParser: LineParser, Sendable {
         if let v = decision(.securityRuleID) ?? decision(.securityRuleIDs) ?? decision(.firewallRuleIDs) ?? decision(.wafRuleID) {
             call.wafRule = v
         }
-        if let v = text(.originIP) { call.upstream = v }
-        if let v = text(.rayID) { call.requestId = v }
+        if let v = fields.text(.originIP) { call.upstream = v }
+        if let v = fields.text(.rayID) { call.requestId = v }
 
-        let headers = value(.headers)
+        let headers = fields.value(.headers)
         if headers.kind == .object {
             call.requestHeaders = headers.bytes
             call.requestHeadersForm = .jsonObject
         }
         // `RequestHeaders` holds only the headers the zone's custom fields name: without an
         // `authorization` key in it, whether a credential was sent is unknown.
-        if let v = text(.authorization) {
+        if let v = fields.text(.authorization) {
             call.authorization = v
-        } else if !written(.authorization) {
+        } else if !fields.written(.authorization) {
             call.unlogged.insert(.credentials)
         }
-        if let v = text(.cookie) { call.cookie = v }
-        if let v = text(.apiKey) { call.apiKey = v }
-        if let v = text(.contentType) { call.contentType = v }
-        if let v = text(.forwardedFor) { call.forwardedFor = v }
-        if call.requestId.count == 0, let v = text(.requestId) { call.requestId = v }
+        if let v = fields.text(.cookie) { call.cookie = v }
+        if let v = fields.text(.apiKey) { call.apiKey = v }
+        if let v = fields.text(.contentType) { call.contentType = v }
+        if let v = fields.text(.forwardedFor) { call.forwardedFor = v }
+        if call.requestId.count == 0, let v = fields.text(.requestId) { call.requestId = v }
         return .call
     }
 }

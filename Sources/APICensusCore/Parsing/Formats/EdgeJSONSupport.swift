@@ -627,7 +627,55 @@ enum EdgeJSON {
 /// Log Analytics `AzureDiagnostics` row (fields flattened with a type suffix: `clientIP_s`,
 /// `httpStatus_d`, `Category`, `TimeGenerated`) and the resource-specific table row (PascalCase
 /// columns: `ClientIp`, `HttpStatus`, `Type`).
+/// The keys of an Azure request log parser that every Azure record has, whatever its shape (a
+/// resource log record, an AzureDiagnostics row, a resource-specific table row).
+protocol AzureResourceLogKey: RawRepresentable, CaseIterable, Equatable where RawValue == Int {
+    static var category: Self { get }
+    static var time: Self { get }
+    static var operationName: Self { get }
+    static var resourceId: Self { get }
+}
+
 enum AzureResourceLog {
+    /// The candidate key paths of a record's own fields (`category`, `time`, `operationName`,
+    /// `resourceId`) in every record shape.
+    static func envelope<Key: AzureResourceLogKey>(_ key: Key) -> [String] {
+        if key == .category { return category }
+        if key == .time { return time }
+        if key == .operationName { return operationName }
+        precondition(key == .resourceId, "not a field of the Azure record envelope")
+        return resourceId
+    }
+
+    /// What the start of a line says: a request record of one of the parser's categories, or the
+    /// line's outcome already.
+    enum Record {
+        case request(RequestCategory)
+        case done(LineOutcome)
+    }
+
+    /// Reads what Application Gateway's and Front Door's records share: the JSON object, the
+    /// category (an Azure record of a category that is no request is ignored; the other format's
+    /// request category is `malformed` for this one) and the time.
+    @inline(__always)
+    static func readRecord<Key: AzureResourceLogKey>(
+        _ line: Bytes, _ fields: inout CandidateScanner<Key>, into call: inout RawCall,
+        accepting access: RequestCategory, _ firewall: RequestCategory
+    ) -> Record {
+        guard fields.scan(line) else { return .done(JSONLinesParser.isBlank(line) ? .ignored : .rejected(.invalidJSON)) }
+        guard let category = fields.text(.category) else { return .done(.rejected(.missingField)) }
+        let kind = RequestCategory(category)
+        guard let kind, kind == access || kind == firewall else {
+            if kind == nil, fields.has(.resourceId) || fields.has(.operationName) { return .done(.ignored) }
+            return .done(.rejected(.malformed))
+        }
+        if let t = fields.value(.time), !JSONLinesParser.isPlaceholder(t.bytes) {
+            guard let millis = EdgeJSON.anyMillis(t) else { return .done(.rejected(.badTimestamp)) }
+            call.timestampMillis = millis
+        }
+        return .request(kind)
+    }
+
     /// The candidate key paths of one property: `properties.name`, `name_<suffix>` for each
     /// suffix, then the extra spellings (resource-specific column names).
     static func property(_ name: String, suffixes: [String], also extra: [String] = []) -> [String] {

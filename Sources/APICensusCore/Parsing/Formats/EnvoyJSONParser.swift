@@ -35,7 +35,7 @@
 /// application log in the same stream (`[2025-09-05 13:53:40.123][12][info][main] …`) is rejected
 /// as `error_log`.
 public struct EnvoyJSONParser: LineParser, Sendable {
-    enum Key: Int, CaseIterable {
+    enum Key: Int, JSONFormatKey {
         case method, colonMethod
         case originalPath, originPath, originalPathUnderscore, path, colonPath
         case authority, colonAuthority, host
@@ -116,95 +116,95 @@ public struct EnvoyJSONParser: LineParser, Sendable {
         }
     }
 
-    private var scanner = JSONScanner(keyPaths: Key.allCases.map(\.path))
+    private var fields = KeyedJSONScanner<Key>()
 
     public init() {}
 
-    @inline(__always) private func value(_ key: Key) -> JSONValue { scanner.value(key.rawValue) }
-    @inline(__always) private func present(_ key: Key) -> Bool { scanner.value(key.rawValue).kind != .absent }
-    /// The key is in the line, `null` included.
-    @inline(__always) private func written(_ key: Key) -> Bool { scanner.value(key.rawValue).isWritten }
-    @inline(__always) private func text(_ key: Key) -> Bytes? { JSONFieldValue.text(value(key)) }
 
     /// The first of `keys` present in the line (placeholders included, so a logged `-` is seen).
     @inline(__always) private func firstPresent(_ a: Key, _ b: Key, _ c: Key? = nil) -> JSONValue {
-        let va = value(a)
+        let va = fields.value(a)
         if va.kind != .absent { return va }
-        let vb = value(b)
+        let vb = fields.value(b)
         if vb.kind != .absent { return vb }
-        if let c { return value(c) }
+        if let c { return fields.value(c) }
         return .absent
     }
 
     private var hasEnvoyMarker: Bool {
-        present(.responseFlags) || present(.upstreamCluster) || present(.upstreamHost) || present(.downstreamRemote)
-            || present(.downstreamLocal) || present(.routeName) || present(.responseCodeDetails)
-            || present(.upstreamLocal) || present(.upstreamServiceTime) || present(.upstreamServiceTimeHeader)
-            || present(.bytesReceived) || present(.requestedServerName) || present(.upstreamFailure)
-            || present(.originalPath) || present(.originPath) || present(.originalPathUnderscore)
+        fields.present(.responseFlags) || fields.present(.upstreamCluster) || fields.present(.upstreamHost)
+            || fields.present(.downstreamRemote) || fields.present(.downstreamLocal) || fields.present(.routeName)
+            || fields.present(.responseCodeDetails) || fields.present(.upstreamLocal) || fields.present(.upstreamServiceTime)
+            || fields.present(.upstreamServiceTimeHeader) || fields.present(.bytesReceived)
+            || fields.present(.requestedServerName) || fields.present(.upstreamFailure)
+            || fields.present(.originalPath) || fields.present(.originPath) || fields.present(.originalPathUnderscore)
     }
 
     public mutating func parse(_ line: Bytes, into call: inout RawCall) -> LineOutcome {
         call.reset()
-        guard scanner.scan(line) else {
+        guard fields.scan(line) else {
             if JSONLinesParser.isBlank(line) { return .ignored }
             return ProxyLogLine.isEnvoy(line) ? .rejected(.errorLog) : .rejected(.invalidJSON)
         }
         let methodValue = firstPresent(.method, .colonMethod)
-        let hasPath = present(.originalPath) || present(.originPath) || present(.originalPathUnderscore)
-            || present(.path) || present(.colonPath)
-        guard methodValue.kind != .absent, hasPath, present(.responseCode), hasEnvoyMarker else {
+        let hasPath = fields.present(.originalPath) || fields.present(.originPath)
+            || fields.present(.originalPathUnderscore) || fields.present(.path) || fields.present(.colonPath)
+        guard methodValue.kind != .absent, hasPath, fields.present(.responseCode), hasEnvoyMarker else {
             return .rejected(.missingField)
         }
 
         call.method = JSONFieldValue.text(methodValue) ?? .none
-        call.target = text(.originalPath) ?? text(.originPath) ?? text(.originalPathUnderscore)
-            ?? text(.path) ?? text(.colonPath) ?? .none
+        call.target = fields.text(.originalPath) ?? fields.text(.originPath) ?? fields.text(.originalPathUnderscore)
+            ?? fields.text(.path) ?? fields.text(.colonPath) ?? .none
         if call.method.count == 0 || call.target.count == 0 { call.requestIsValid = false }
-        if let v = text(.authority) ?? text(.colonAuthority) ?? text(.host) { call.host = v }
-        if let v = text(.protocol) { call.httpVersion = v }
+        if let v = fields.text(.authority) ?? fields.text(.colonAuthority) ?? fields.text(.host) { call.host = v }
+        if let v = fields.text(.protocol) { call.httpVersion = v }
 
-        switch JSONFieldValue.status(value(.responseCode)) {
+        switch JSONFieldValue.status(fields.value(.responseCode)) {
         case .code(let code): call.status = code
         case .invalid: return .rejected(.badStatus)
         case .absent: break
         }
         let time: JSONValue
-        if present(.startTime) { time = value(.startTime) } else { time = firstPresent(.atTimestamp, .timestamp, .time) }
+        if fields.present(.startTime) {
+            time = fields.value(.startTime)
+        } else {
+            time = firstPresent(.atTimestamp, .timestamp, .time)
+        }
         switch JSONFieldValue.time(time) {
         case .millis(let ms): call.timestampMillis = ms
         case .invalid: return .rejected(.badTimestamp)
         case .absent: break
         }
-        if let v = JSONFieldValue.integer(value(.bytesSent)) { call.responseBytes = v }
-        if let v = JSONFieldValue.scaled(value(.duration), exponent: 3) { call.durationMicros = v }
-        if let v = text(.downstreamRemote) ?? text(.downstreamDirectRemote) ?? text(.clientIP) {
+        if let v = JSONFieldValue.integer(fields.value(.bytesSent)) { call.responseBytes = v }
+        if let v = JSONFieldValue.scaled(fields.value(.duration), exponent: 3) { call.durationMicros = v }
+        if let v = fields.text(.downstreamRemote) ?? fields.text(.downstreamDirectRemote) ?? fields.text(.clientIP) {
             call.client = JSONFieldValue.addressWithoutPort(v)
         }
-        if let v = text(.userAgent) ?? text(.userAgentDash) { call.userAgent = v }
-        if let v = text(.referer) ?? text(.referrer) { call.referrer = v }
-        if let v = text(.requestId) ?? text(.xRequestId) ?? text(.xRequestIdUnderscore) { call.requestId = v }
-        if let v = text(.forwardedFor) ?? text(.forwardedForDash) { call.forwardedFor = v }
-        if let v = text(.upstreamHost) { call.upstream = v }
-        if let v = text(.upstreamCluster) { call.service = v }
-        if let v = text(.routeName) { call.route = v }
-        if let v = text(.scheme) ?? text(.colonScheme) ?? text(.forwardedProto) ?? text(.forwardedProtoDash) { call.scheme = v }
+        if let v = fields.text(.userAgent) ?? fields.text(.userAgentDash) { call.userAgent = v }
+        if let v = fields.text(.referer) ?? fields.text(.referrer) { call.referrer = v }
+        if let v = fields.text(.requestId) ?? fields.text(.xRequestId) ?? fields.text(.xRequestIdUnderscore) { call.requestId = v }
+        if let v = fields.text(.forwardedFor) ?? fields.text(.forwardedForDash) { call.forwardedFor = v }
+        if let v = fields.text(.upstreamHost) { call.upstream = v }
+        if let v = fields.text(.upstreamCluster) { call.service = v }
+        if let v = fields.text(.routeName) { call.route = v }
+        if let v = fields.text(.scheme) ?? fields.text(.colonScheme) ?? fields.text(.forwardedProto) ?? fields.text(.forwardedProtoDash) { call.scheme = v }
         // Keys the `json_format` does not name are not logged; a named one that is empty, `-` or
         // null is logged and empty.
-        if let v = text(.tlsVersion) ?? text(.tlsVersionShort) {
+        if let v = fields.text(.tlsVersion) ?? fields.text(.tlsVersionShort) {
             call.tlsProtocol = v
-        } else if !written(.tlsVersion) && !written(.tlsVersionShort) {
+        } else if !fields.written(.tlsVersion) && !fields.written(.tlsVersionShort) {
             call.unlogged.insert(.tls)
         }
-        if let v = text(.tlsCipher) ?? text(.tlsCipherShort) { call.tlsCipher = v }
+        if let v = fields.text(.tlsCipher) ?? fields.text(.tlsCipherShort) { call.tlsCipher = v }
         let peer = firstPresent(.peerSubject, .peerFingerprint, .peerURISAN)
         if peer.kind != .absent { call.clientCertificate = JSONFieldValue.text(peer) == nil ? .none : .presented }
-        if let v = text(.authorization) {
+        if let v = fields.text(.authorization) {
             call.authorization = v
-        } else if !written(.authorization) {
+        } else if !fields.written(.authorization) {
             call.unlogged.insert(.credentials)
         }
-        if let v = text(.contentType) ?? text(.contentTypeDash) { call.contentType = v }
+        if let v = fields.text(.contentType) ?? fields.text(.contentTypeDash) { call.contentType = v }
         return .call
     }
 }

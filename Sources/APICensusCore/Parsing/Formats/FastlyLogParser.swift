@@ -32,7 +32,7 @@ import Darwin
 /// The syslog header is accepted when it is short, holds no `"`, and starts like one: `<PRI>`, an ISO
 /// date or a BSD month name. It is skipped: the JSON's own timestamp is the request's.
 public struct FastlyLogParser: LineParser, Sendable {
-    enum Key: Int, CaseIterable {
+    enum Key: Int, JSONFormatKey {
         case timestamp, timeStart, clientIP, host, url, requestMethod, request, requestProtocol, `protocol`
         case referer, userAgent, responseStatus, status, bodySize, respBodySize, elapsedUsec, timeElapsed
         case tlsProtocol, tlsVersion, tlsCipher, tlsCipherShort, isTLS, requestId, forwardedFor, contentType
@@ -78,18 +78,13 @@ public struct FastlyLogParser: LineParser, Sendable {
         }
     }
 
-    private var scanner = JSONScanner(keyPaths: Key.allCases.map(\.path))
+    private var fields = KeyedJSONScanner<Key>()
 
     /// Longest syslog header accepted before the JSON object.
     static let maxPrefix = 512
 
     public init() {}
 
-    @inline(__always) private func value(_ key: Key) -> JSONValue { scanner.value(key.rawValue) }
-    @inline(__always) private func present(_ key: Key) -> Bool { scanner.value(key.rawValue).kind != .absent }
-    /// The key is in the line, `null` included.
-    @inline(__always) private func written(_ key: Key) -> Bool { scanner.value(key.rawValue).isWritten }
-    @inline(__always) private func text(_ key: Key) -> Bytes? { JSONFieldValue.text(value(key)) }
 
     /// The JSON object of the line: the line itself, or what follows a syslog header. Nil when the
     /// line has a prefix that is not a syslog header.
@@ -122,63 +117,66 @@ public struct FastlyLogParser: LineParser, Sendable {
     public mutating func parse(_ line: Bytes, into call: inout RawCall) -> LineOutcome {
         call.reset()
         guard let json = FastlyLogParser.jsonPart(line) else { return .rejected(.malformed) }
-        guard scanner.scan(json) else {
+        guard fields.scan(json) else {
             return JSONLinesParser.isBlank(line) ? .ignored : .rejected(.invalidJSON)
         }
-        guard present(.url), present(.requestMethod) || present(.request), present(.responseStatus) || present(.status),
-              present(.fastlyServer) || present(.fastlyIsEdge) || present(.responseState) || present(.serviceId)
-                || present(.fastlyPop) || present(.pop)
+        guard fields.present(.url), fields.present(.requestMethod) || fields.present(.request),
+              fields.present(.responseStatus) || fields.present(.status),
+              fields.present(.fastlyServer) || fields.present(.fastlyIsEdge) || fields.present(.responseState)
+                || fields.present(.serviceId)
+                || fields.present(.fastlyPop) || fields.present(.pop)
         else { return .rejected(.missingField) }
 
-        if let m = text(.requestMethod) {
+        if let m = fields.text(.requestMethod) {
             call.method = m
-        } else if let r = text(.request) {
+        } else if let r = fields.text(.request) {
             // Sumo Logic's format logs the method as `request`; a whole request line is split.
             call.method = JSONFieldValue.contains(r, 0x20) ? (JSONLinesParser.splitRequestLine(r)?.method ?? .none) : r
         }
-        call.target = text(.url) ?? .none
+        call.target = fields.text(.url) ?? .none
         if call.method.count == 0 || call.target.count == 0 { call.requestIsValid = false }
-        if let v = text(.host) { call.host = v }
-        if let v = text(.requestProtocol) ?? text(.protocol) { call.httpVersion = v }
-        if let v = text(.clientIP) { call.client = v }
-        if let v = text(.referer) { call.referrer = v }
-        if let v = text(.userAgent) { call.userAgent = v }
+        if let v = fields.text(.host) { call.host = v }
+        if let v = fields.text(.requestProtocol) ?? fields.text(.protocol) { call.httpVersion = v }
+        if let v = fields.text(.clientIP) { call.client = v }
+        if let v = fields.text(.referer) { call.referrer = v }
+        if let v = fields.text(.userAgent) { call.userAgent = v }
 
-        switch JSONFieldValue.status(present(.responseStatus) ? value(.responseStatus) : value(.status)) {
+        let status = fields.present(.responseStatus) ? fields.value(.responseStatus) : fields.value(.status)
+        switch JSONFieldValue.status(status) {
         case .code(let code): call.status = code
         case .invalid: return .rejected(.badStatus)
         case .absent: break
         }
-        switch FastlyLogParser.time(present(.timestamp) ? value(.timestamp) : value(.timeStart)) {
+        switch FastlyLogParser.time(fields.present(.timestamp) ? fields.value(.timestamp) : fields.value(.timeStart)) {
         case .millis(let ms): call.timestampMillis = ms
         case .invalid: return .rejected(.badTimestamp)
         case .absent: break
         }
-        if let v = JSONFieldValue.integer(value(.bodySize)) ?? JSONFieldValue.integer(value(.respBodySize)) {
+        if let v = JSONFieldValue.integer(fields.value(.bodySize)) ?? JSONFieldValue.integer(fields.value(.respBodySize)) {
             call.responseBytes = v
         }
-        if let v = JSONFieldValue.integer(value(.elapsedUsec)) ?? JSONFieldValue.integer(value(.timeElapsed)) {
+        if let v = JSONFieldValue.integer(fields.value(.elapsedUsec)) ?? JSONFieldValue.integer(fields.value(.timeElapsed)) {
             call.durationMicros = v
         }
         // The deployment's VCL names the keys: one it leaves out is not logged.
-        if let v = text(.tlsProtocol) ?? text(.tlsVersion) {
+        if let v = fields.text(.tlsProtocol) ?? fields.text(.tlsVersion) {
             call.tlsProtocol = v
-        } else if !written(.tlsProtocol) && !written(.tlsVersion) {
+        } else if !fields.written(.tlsProtocol) && !fields.written(.tlsVersion) {
             call.unlogged.insert(.tls)
         }
-        if let v = text(.tlsCipher) ?? text(.tlsCipherShort) { call.tlsCipher = v }
-        let isTLS = value(.isTLS)
+        if let v = fields.text(.tlsCipher) ?? fields.text(.tlsCipherShort) { call.tlsCipher = v }
+        let isTLS = fields.value(.isTLS)
         if isTLS.kind == .bool || isTLS.kind == .string {
             call.scheme = isTLS.bytes.count > 0 && isTLS.bytes[0] == UInt8(ascii: "t") ? ConstantBytes.https : ConstantBytes.http
         } else if call.tlsProtocol.count > 0 {
             call.scheme = ConstantBytes.https
         }
-        if let v = text(.requestId) { call.requestId = v }
-        if let v = text(.forwardedFor) { call.forwardedFor = v }
-        if let v = text(.contentType) { call.contentType = v }
-        if let v = text(.authorization) ?? text(.authScheme) {
+        if let v = fields.text(.requestId) { call.requestId = v }
+        if let v = fields.text(.forwardedFor) { call.forwardedFor = v }
+        if let v = fields.text(.contentType) { call.contentType = v }
+        if let v = fields.text(.authorization) ?? fields.text(.authScheme) {
             call.authorization = v
-        } else if !written(.authorization) && !written(.authScheme) {
+        } else if !fields.written(.authorization) && !fields.written(.authScheme) {
             call.unlogged.insert(.credentials)
         }
         return .call

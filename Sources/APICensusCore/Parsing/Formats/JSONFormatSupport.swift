@@ -6,6 +6,43 @@ import Musl
 import Darwin
 #endif
 
+/// The fields a JSON format reads: one key path each (`request.headers.User-Agent`), numbered 0, 1,
+/// 2… in declaration order, which is the order `JSONScanner` hands values back in.
+protocol JSONFormatKey: RawRepresentable, CaseIterable where RawValue == Int {
+    var path: String { get }
+}
+
+/// A `JSONScanner` addressed by a format's own keys (Kong, Envoy JSON, Caddy, Traefik JSON,
+/// Cloudflare, Fastly), with the readers every one of them uses. A thin typed view: each reader is
+/// one indexed load plus a `JSONFieldValue` check, inlined into the parser.
+struct KeyedJSONScanner<Key: JSONFormatKey> {
+    private var scanner: JSONScanner
+
+    init() {
+        for (index, key) in Key.allCases.enumerated() {
+            precondition(key.rawValue == index, "keys must be numbered 0, 1, 2… in declaration order")
+        }
+        scanner = JSONScanner(keyPaths: Key.allCases.map(\.path))
+    }
+
+    /// False when the line is not one well-formed JSON object.
+    @inline(__always) mutating func scan(_ line: Bytes) -> Bool { scanner.scan(line) }
+
+    /// The field as logged, `.absent` when the line does not have it (or has `null`).
+    @inline(__always) func value(_ key: Key) -> JSONValue { scanner.value(key.rawValue) }
+
+    /// Whether the line has the field, with any value but `null` (placeholders included).
+    @inline(__always) func present(_ key: Key) -> Bool { scanner.value(key.rawValue).kind != .absent }
+
+    /// A string or number field that is not a placeholder (`JSONFieldValue.text`).
+    /// The key is in the line, `null` included (a key written as null was logged, with no value).
+    @inline(__always) func written(_ key: Key) -> Bool { scanner.value(key.rawValue).isWritten }
+    @inline(__always) func text(_ key: Key) -> Bytes? { JSONFieldValue.text(value(key)) }
+
+    /// A header: a string, or the first of several (`JSONFieldValue.textOrFirst`).
+    @inline(__always) func header(_ key: Key) -> Bytes? { JSONFieldValue.textOrFirst(value(key)) }
+}
+
 /// Value readers shared by the JSON formats of gateways, proxies and edges (Kong, Envoy JSON, Caddy,
 /// Traefik JSON, Cloudflare, Fastly). They read what a `JSONScanner` found, byte-level, without
 /// allocating: every one of them runs once per field per line.

@@ -28,7 +28,7 @@
 /// (`requestHeaders`), and `authorization`, `cookie`, `apikey` / `x-api-key`, `content-type`,
 /// `x-forwarded-for` are pulled out; a header logged with several values (`["a","b"]`) gives its first.
 public struct KongLogParser: LineParser, Sendable {
-    enum Key: Int, CaseIterable {
+    enum Key: Int, JSONFormatKey {
         case method, uri, url, host, userAgent, referer, authorization, cookie, apiKey, xAPIKey
         case contentType, forwardedFor, requestIdHeader, headers, requestId, tlsVersion, tlsCipher, clientVerify
         case status, size, latency, startedAt, clientIP, upstreamURI, serviceName, serviceId, serviceHost
@@ -74,26 +74,21 @@ public struct KongLogParser: LineParser, Sendable {
         }
     }
 
-    private var scanner = JSONScanner(keyPaths: Key.allCases.map(\.path))
+    private var fields = KeyedJSONScanner<Key>()
 
     public init() {}
 
-    @inline(__always) private func value(_ key: Key) -> JSONValue { scanner.value(key.rawValue) }
-    @inline(__always) private func text(_ key: Key) -> Bytes? { JSONFieldValue.text(value(key)) }
-    /// Header values: a string, or the first of several.
-    @inline(__always) private func header(_ key: Key) -> Bytes? { JSONFieldValue.textOrFirst(value(key)) }
-
     public mutating func parse(_ line: Bytes, into call: inout RawCall) -> LineOutcome {
         call.reset()
-        guard scanner.scan(line) else {
+        guard fields.scan(line) else {
             return JSONLinesParser.isBlank(line) ? .ignored : .rejected(.invalidJSON)
         }
         // Kong's signature: the serializer's request object, start time and one of its top-level fields.
-        let method = text(.method)
-        let uri = text(.uri), url = text(.url)
-        guard value(.method).kind != .absent, value(.uri).kind != .absent || value(.url).kind != .absent,
-              value(.startedAt).kind != .absent,
-              value(.latency).kind != .absent || value(.clientIP).kind != .absent || value(.upstreamURI).kind != .absent
+        let method = fields.text(.method)
+        let uri = fields.text(.uri), url = fields.text(.url)
+        guard fields.present(.method), fields.present(.uri) || fields.present(.url),
+              fields.present(.startedAt),
+              fields.present(.latency) || fields.present(.clientIP) || fields.present(.upstreamURI)
         else { return .rejected(.missingField) }
 
         let parsedURL = url.flatMap(JSONFieldValue.schemeAndAuthority)
@@ -107,40 +102,40 @@ public struct KongLogParser: LineParser, Sendable {
             if offset < url.count { call.target = Bytes(start: authorityEnd, count: url.count - offset) }
         }
         if call.method.count == 0 || call.target.count == 0 { call.requestIsValid = false }
-        call.host = header(.host) ?? parsedURL?.authority ?? .none
+        call.host = fields.header(.host) ?? parsedURL?.authority ?? .none
         if let scheme = parsedURL?.scheme { call.scheme = scheme }
 
-        switch JSONFieldValue.time(value(.startedAt)) {
+        switch JSONFieldValue.time(fields.value(.startedAt)) {
         case .millis(let ms): call.timestampMillis = ms
         case .invalid: return .rejected(.badTimestamp)
         case .absent: break
         }
-        switch JSONFieldValue.status(value(.status)) {
+        switch JSONFieldValue.status(fields.value(.status)) {
         case .code(let code): call.status = code
         case .invalid: return .rejected(.badStatus)
         case .absent: break
         }
-        if let size = JSONFieldValue.integer(value(.size)) { call.responseBytes = size }
-        if let micros = JSONFieldValue.scaled(value(.latency), exponent: 3) { call.durationMicros = micros }
-        if let v = text(.clientIP) { call.client = v }
-        if let v = header(.userAgent) { call.userAgent = v }
-        if let v = header(.referer) { call.referrer = v }
+        if let size = JSONFieldValue.integer(fields.value(.size)) { call.responseBytes = size }
+        if let micros = JSONFieldValue.scaled(fields.value(.latency), exponent: 3) { call.durationMicros = micros }
+        if let v = fields.text(.clientIP) { call.client = v }
+        if let v = fields.header(.userAgent) { call.userAgent = v }
+        if let v = fields.header(.referer) { call.referrer = v }
 
         // Gateway evidence.
-        if let v = text(.serviceName) ?? text(.serviceId) { call.service = v }
-        if let v = text(.routeName) ?? text(.routeId) { call.route = v }
-        if let v = text(.serviceHost) { call.upstream = v }
-        if let v = text(.consumerName) ?? text(.consumerCustomId) ?? text(.consumerId) ?? text(.entityId) {
+        if let v = fields.text(.serviceName) ?? fields.text(.serviceId) { call.service = v }
+        if let v = fields.text(.routeName) ?? fields.text(.routeId) { call.route = v }
+        if let v = fields.text(.serviceHost) { call.upstream = v }
+        if let v = fields.text(.consumerName) ?? fields.text(.consumerCustomId) ?? fields.text(.consumerId) ?? fields.text(.entityId) {
             call.consumer = v
         }
-        if let v = text(.requestId) ?? header(.requestIdHeader) ?? header(.kongRequestId) { call.requestId = v }
+        if let v = fields.text(.requestId) ?? fields.header(.requestIdHeader) ?? fields.header(.kongRequestId) { call.requestId = v }
 
         // TLS: Kong writes `request.tls` only for TLS connections.
-        if let v = text(.tlsVersion) {
+        if let v = fields.text(.tlsVersion) {
             call.tlsProtocol = v
-            if let c = text(.tlsCipher) { call.tlsCipher = c }
+            if let c = fields.text(.tlsCipher) { call.tlsCipher = c }
             call.clientCertificate = .none
-            if let verify = text(.clientVerify) {
+            if let verify = fields.text(.clientVerify) {
                 if JSONFieldValue.equalsIgnoringCase(verify, "SUCCESS") {
                     call.clientCertificate = .verified
                 } else if JSONFieldValue.hasPrefix(verify, "FAILED") {
@@ -154,7 +149,7 @@ public struct KongLogParser: LineParser, Sendable {
         }
 
         // Headers: the block for lazy lookups, and the ones coverage reads directly.
-        let headers = value(.headers)
+        let headers = fields.value(.headers)
         if headers.kind == .object {
             call.requestHeaders = headers.bytes
             call.requestHeadersForm = .jsonObject
@@ -162,11 +157,11 @@ public struct KongLogParser: LineParser, Sendable {
             // `custom_fields_by_lua` can remove the block: whether a credential was sent is unknown.
             call.unlogged.insert(.credentials)
         }
-        if let v = header(.authorization) { call.authorization = v }
-        if let v = header(.cookie) { call.cookie = v }
-        if let v = header(.apiKey) ?? header(.xAPIKey) { call.apiKey = v }
-        if let v = header(.contentType) { call.contentType = v }
-        if let v = header(.forwardedFor) { call.forwardedFor = v }
+        if let v = fields.header(.authorization) { call.authorization = v }
+        if let v = fields.header(.cookie) { call.cookie = v }
+        if let v = fields.header(.apiKey) ?? fields.header(.xAPIKey) { call.apiKey = v }
+        if let v = fields.header(.contentType) { call.contentType = v }
+        if let v = fields.header(.forwardedFor) { call.forwardedFor = v }
         return .call
     }
 }

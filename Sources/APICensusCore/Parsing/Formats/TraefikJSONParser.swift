@@ -29,7 +29,7 @@
 /// `X-Api-Key`, `Apikey`, `Content-Type`, `X-Forwarded-For`, `X-Request-Id` are read (Traefik writes
 /// `REDACTED` for headers in `redact` mode).
 public struct TraefikJSONParser: LineParser, Sendable {
-    enum Key: Int, CaseIterable {
+    enum Key: Int, JSONFormatKey {
         case method, path, `protocol`, host, addr, scheme
         case clientHost, clientAddr, username
         case downstreamStatus, originStatus, size, duration
@@ -80,94 +80,90 @@ public struct TraefikJSONParser: LineParser, Sendable {
         }
     }
 
-    private var scanner = JSONScanner(keyPaths: Key.allCases.map(\.path))
+    private var fields = KeyedJSONScanner<Key>()
 
     public init() {}
 
-    @inline(__always) private func value(_ key: Key) -> JSONValue { scanner.value(key.rawValue) }
-    @inline(__always) private func present(_ key: Key) -> Bool { scanner.value(key.rawValue).kind != .absent }
-    /// The key is in the line, `null` included.
-    @inline(__always) private func written(_ key: Key) -> Bool { scanner.value(key.rawValue).isWritten }
-    @inline(__always) private func text(_ key: Key) -> Bytes? { JSONFieldValue.text(value(key)) }
 
     public mutating func parse(_ line: Bytes, into call: inout RawCall) -> LineOutcome {
         call.reset()
-        guard scanner.scan(line) else {
+        guard fields.scan(line) else {
             if JSONLinesParser.isBlank(line) { return .ignored }
             return ProxyLogLine.isTraefik(line) ? .rejected(.errorLog) : .rejected(.invalidJSON)
         }
-        guard present(.method), present(.path),
-              present(.downstreamStatus) || present(.originStatus) || present(.duration) || present(.startUTC)
-                || present(.entryPoint)
+        guard fields.present(.method), fields.present(.path),
+              fields.present(.downstreamStatus) || fields.present(.originStatus) || fields.present(.duration)
+                || fields.present(.startUTC) || fields.present(.entryPoint)
         else {
             // Traefik's own log in JSON (`{"level":"info","msg":"…","time":"…"}`).
-            if !present(.method), present(.level), present(.msg) { return .rejected(.errorLog) }
+            if !fields.present(.method), fields.present(.level), fields.present(.msg) { return .rejected(.errorLog) }
             return .rejected(.missingField)
         }
 
-        call.method = text(.method) ?? .none
-        call.target = text(.path) ?? .none
+        call.method = fields.text(.method) ?? .none
+        call.target = fields.text(.path) ?? .none
         if call.method.count == 0 || call.target.count == 0 { call.requestIsValid = false }
-        if let v = text(.protocol) { call.httpVersion = v }
-        if let v = text(.host) ?? text(.addr) { call.host = v }
-        if let v = text(.scheme) { call.scheme = v }
-        if let v = text(.username) { call.user = v }
+        if let v = fields.text(.protocol) { call.httpVersion = v }
+        if let v = fields.text(.host) ?? fields.text(.addr) { call.host = v }
+        if let v = fields.text(.scheme) { call.scheme = v }
+        if let v = fields.text(.username) { call.user = v }
 
-        let status = present(.downstreamStatus) ? value(.downstreamStatus) : value(.originStatus)
+        let status = fields.present(.downstreamStatus) ? fields.value(.downstreamStatus) : fields.value(.originStatus)
         switch JSONFieldValue.status(status) {
         case .code(let code): call.status = code
         case .invalid: return .rejected(.badStatus)
         case .absent: break
         }
-        let time = present(.time) ? value(.time) : (present(.startUTC) ? value(.startUTC) : value(.startLocal))
+        let time = fields.present(.time)
+            ? fields.value(.time) : (fields.present(.startUTC) ? fields.value(.startUTC) : fields.value(.startLocal))
         switch JSONFieldValue.time(time) {
         case .millis(let ms): call.timestampMillis = ms
         case .invalid: return .rejected(.badTimestamp)
         case .absent: break
         }
-        if let v = JSONFieldValue.integer(value(.size)) { call.responseBytes = v }
-        if let v = JSONFieldValue.scaled(value(.duration), exponent: -3) { call.durationMicros = v }
+        if let v = JSONFieldValue.integer(fields.value(.size)) { call.responseBytes = v }
+        if let v = JSONFieldValue.scaled(fields.value(.duration), exponent: -3) { call.durationMicros = v }
 
-        if let host = text(.clientHost) {
+        if let host = fields.text(.clientHost) {
             if JSONFieldValue.contains(host, UInt8(ascii: ",")) {
                 call.client = JSONFieldValue.lastListElement(host)
                 call.forwardedFor = host
             } else {
                 call.client = host
             }
-        } else if let addr = text(.clientAddr) {
+        } else if let addr = fields.text(.clientAddr) {
             call.client = JSONFieldValue.addressWithoutPort(addr)
         }
 
-        if let v = text(.routerName) { call.route = v }
-        if let v = text(.serviceName) { call.service = v }
-        if let url = text(.serviceURL) {
+        if let v = fields.text(.routerName) { call.route = v }
+        if let v = fields.text(.serviceName) { call.service = v }
+        if let url = fields.text(.serviceURL) {
             call.upstream = JSONFieldValue.schemeAndAuthority(url)?.authority ?? url
-        } else if let v = text(.serviceURLHost) ?? text(.serviceAddr) {
+        } else if let v = fields.text(.serviceURLHost) ?? fields.text(.serviceAddr) {
             call.upstream = v
         }
-        if let v = text(.tlsVersion) { call.tlsProtocol = v }
-        if let v = text(.tlsCipher) { call.tlsCipher = v }
-        if present(.tlsClientSubject) {
-            call.clientCertificate = text(.tlsClientSubject) == nil ? .none : .presented
+        if let v = fields.text(.tlsVersion) { call.tlsProtocol = v }
+        if let v = fields.text(.tlsCipher) { call.tlsCipher = v }
+        if fields.present(.tlsClientSubject) {
+            call.clientCertificate = fields.text(.tlsClientSubject) == nil ? .none : .presented
         }
 
-        if let v = text(.userAgent) { call.userAgent = v }
-        if let v = text(.referer) { call.referrer = v }
-        if let v = text(.authorization) {
+        if let v = fields.text(.userAgent) { call.userAgent = v }
+        if let v = fields.text(.referer) { call.referrer = v }
+        if let v = fields.text(.authorization) {
             call.authorization = v
-        } else if !written(.authorization), !(present(.userAgent) || present(.referer) || present(.contentType)
-                    || present(.forwardedFor) || present(.requestId) || present(.cookie) || present(.apiKey) || present(.apiKeyPlain)) {
+        } else if !fields.written(.authorization), !(fields.present(.userAgent) || fields.present(.referer) || fields.present(.contentType)
+                    || fields.present(.forwardedFor) || fields.present(.requestId) || fields.present(.cookie) || fields.present(.apiKey) || fields.present(.apiKeyPlain)) {
             // Traefik writes only the headers a request carries, and only when `fields.headers` keeps
             // them (the default drops them all): with no header key at all, the credentials are not
             // logged; with others kept, an absent `request_Authorization` was not sent.
             call.unlogged.insert(.credentials)
         }
-        if let v = text(.cookie) { call.cookie = v }
-        if let v = text(.apiKey) ?? text(.apiKeyPlain) { call.apiKey = v }
-        if let v = text(.contentType) { call.contentType = v }
-        if let v = text(.forwardedFor) { call.forwardedFor = v }
-        if let v = text(.requestId) { call.requestId = v }
+        if let v = fields.text(.cookie) { call.cookie = v }
+        if let v = fields.text(.apiKey) ?? fields.text(.apiKeyPlain) { call.apiKey = v }
+        if let v = fields.text(.contentType) { call.contentType = v }
+        if let v = fields.text(.forwardedFor) { call.forwardedFor = v }
+        if let v = fields.text(.requestId) { call.requestId = v }
         return .call
     }
 }
