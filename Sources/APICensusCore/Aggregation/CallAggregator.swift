@@ -260,7 +260,9 @@ public struct CallAggregator {
             pathHash = 0xA7
         }
         // The query's API-key names are looked for in the stats' pass over the names.
-        let evidence = classifier.classify(call, query: target.hasQuery ? target.query : nil, traits: source.traits, queryChecked: false)
+        let evidence = source.traits.requestLineOnly
+            ? classifier.classifyRequestLine(call, query: nil, traits: source.traits)
+            : classifier.classify(call, query: target.hasQuery ? target.query : nil, traits: source.traits, queryChecked: false)
         let host = source.host ?? (call.host.count > 0 ? call.host : (target.form == .authority ? .none : target.host))
         // Key prefix: METHOD \0 host, written into a fixed buffer. Formats that log the path but not
         // the method (some JSON logs) give "-": method unknown.

@@ -49,6 +49,7 @@ public struct CallClassifier {
     public let settings: CoverageSettings
     private let scratch = DecodeScratch()
     private let checksForwarding: Bool
+    private let hasGatewayNetworks: Bool
     /// Caller classes of recent client addresses (when no forwarding is configured, the class
     /// depends on the address alone).
     private let callers = CallerCache()
@@ -65,6 +66,7 @@ public struct CallClassifier {
     public init(settings: CoverageSettings = CoverageSettings()) {
         self.settings = settings
         checksForwarding = !settings.trustedProxies.isEmpty || !settings.gatewayNetworks.isEmpty
+        hasGatewayNetworks = !settings.gatewayNetworks.isEmpty
         queryKeys = QueryKeyMatcher(settings.apiKeyQueryParameters)
         headerNames = HeaderNameTable(apiKeyHeaders: settings.apiKeyHeaders, gatewayHeaders: settings.gatewayEvidenceHeaders)
     }
@@ -89,7 +91,7 @@ public struct CallClassifier {
         if traits.requestLineOnly { return classifyRequestLine(call, query: queryChecked ? query : nil, traits: traits) }
         var e = CallEvidence()
         var h = HeaderFindings()
-        if traits.logsHeaders, call.requestHeaders.count > 0 { h = findHeaders(call) }
+        if traits.logsHeaders, call.requestHeaders.count > 0 { h = findHeaders(call, gatewayEvidence: !traits.isMediator) }
         let authorization = call.authorization.count > 0 ? call.authorization : h.authorization
         let cookie = call.cookie.count > 0 ? call.cookie : h.cookie
         let contentType = call.contentType.count > 0 ? call.contentType : h.contentType
@@ -121,7 +123,7 @@ public struct CallClassifier {
             let consumer = isPresent(call.consumer)
             if h.gatewayHeader || consumer || throughGateway {
                 e.gateway = .present
-            } else if traits.logsHeaders || traits.logsConsumer || (!settings.gatewayNetworks.isEmpty && call.client.count > 0) {
+            } else if traits.logsHeaders || traits.logsConsumer || (hasGatewayNetworks && call.client.count > 0) {
                 e.gateway = .absent
             }
         }
@@ -133,6 +135,7 @@ public struct CallClassifier {
 
     /// The short path for formats that log only the request line, client, user and status: the
     /// same decisions as the general path makes with every other field absent.
+    @inline(__always)
     func classifyRequestLine(_ call: RawCall, query: Bytes?, traits: InputTraits) -> CallEvidence {
         var e = CallEvidence()
         let (caller, throughGateway) = callerClass(client: call.client, forwardedFor: call.forwardedFor)
@@ -148,7 +151,7 @@ public struct CallClassifier {
         if !traits.isMediator {
             if throughGateway {
                 e.gateway = .present
-            } else if !settings.gatewayNetworks.isEmpty && call.client.count > 0 {
+            } else if hasGatewayNetworks && call.client.count > 0 {
                 e.gateway = .absent
             }
         }
@@ -157,13 +160,15 @@ public struct CallClassifier {
 
     // MARK: Headers
 
-    func findHeaders(_ call: RawCall) -> HeaderFindings {
+    /// `gatewayEvidence`: look for gateway-evidence headers too (records of services, load
+    /// balancers and egress proxies; a gateway's or WAF's own records are the mediation).
+    func findHeaders(_ call: RawCall, gatewayEvidence: Bool = true) -> HeaderFindings {
         var h = HeaderFindings()
         let table = headerNames
         let apiKeyHeaders = settings.apiKeyHeaders, gatewayHeaders = settings.gatewayEvidenceHeaders
         HeaderBlock.forEach(call.requestHeaders, form: call.requestHeadersForm) { name, value in
             // Most names (`host`, `user-agent`, `accept-encoding`) are rejected by their first byte.
-            let candidates = table.candidates(name)
+            let candidates = table.candidates(name) & (gatewayEvidence ? 0xFF : ~HeaderNameTable.gateway)
             if candidates == 0 { return true }
             if candidates & HeaderNameTable.fixed != 0 {
                 switch name.count {
@@ -188,10 +193,16 @@ public struct CallClassifier {
 
     /// The caller's class: the client address, or — when it is a trusted proxy or a gateway — the
     /// first untrusted address of `X-Forwarded-For` from the right.
+    @inline(__always)
     func callerClass(client: Bytes, forwardedFor: Bytes) -> (CallerClass, throughGateway: Bool) {
         if !checksForwarding {
             return (callers.lookup(client) { self.classOf(IPAddress.parse($0)) }, false)
         }
+        return forwardedCallerClass(client: client, forwardedFor: forwardedFor)
+    }
+
+    @inline(never)
+    func forwardedCallerClass(client: Bytes, forwardedFor: Bytes) -> (CallerClass, throughGateway: Bool) {
         guard var address = IPAddress.parse(client) else {
             return (.unknown, false)
         }
@@ -282,7 +293,7 @@ public struct CallClassifier {
     }
 
     /// `eyJ…` followed by two or four more dot-separated base64url segments (JWS or JWE).
-    func isJWT(_ token: Bytes) -> Bool { JWTShape(token) != nil }
+    func isJWT(_ token: Bytes) -> Bool { JWTShape(token, alphabet: scratch.alphabet) != nil }
 
     /// Whether a bearer token is a JWT, and if so its `alg: none` and expiry flags: from the token
     /// cache, else read and remembered (by hash only).
@@ -302,15 +313,16 @@ public struct CallClassifier {
     }
 
     func readToken(_ token: Bytes) -> TokenCache.Info {
-        guard let shape = JWTShape(token) else { return TokenCache.Info() }
+        guard let shape = JWTShape(token, alphabet: scratch.alphabet) else { return TokenCache.Info() }
         var info = TokenCache.Info()
         info.isJWT = true
-        let decodedHeader = Base64URL.decode(Bytes(rebasing: token[0..<shape.firstDot]), into: scratch.pointer, capacity: DecodeScratch.capacity)
+        let decodedHeader = Base64URL.decode(Bytes(rebasing: token[0..<shape.firstDot]), into: scratch.pointer, capacity: DecodeScratch.capacity,
+                                             alphabet: scratch.alphabet)
         if let alg = JSONField.stringValue(of: "alg", in: decodedHeader) { info.algNone = Self.equalsLower(alg, "none") }
         // A JWE (five segments) has an encrypted payload: no claims to read.
         guard shape.segments == 3 else { return info }
         let payload = Bytes(rebasing: token[(shape.firstDot + 1)..<shape.secondDot])
-        let decodedPayload = Base64URL.decode(payload, into: scratch.pointer, capacity: DecodeScratch.capacity)
+        let decodedPayload = Base64URL.decode(payload, into: scratch.pointer, capacity: DecodeScratch.capacity, alphabet: scratch.alphabet)
         if let exp = JSONField.integerValue(of: "exp", in: decodedPayload), exp < Int64.max / 1000 {
             info.hasExpiry = true
             info.expiryMillis = exp * 1000
@@ -576,26 +588,38 @@ public struct CallClassifier {
         }
     }
 
-    /// The last value seen (up to 64 bytes, a protocol or cipher name, a WAF action: never a
-    /// credential) and what it meant.
+    /// The last values seen (four of them, up to 64 bytes each: protocol and cipher names, WAF
+    /// actions, never a credential) and what they meant.
     final class ValueMemo {
-        static let capacity = 64
-        let bytes = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
-        var length = -1
-        var result: UInt8 = 0
+        static let slots = 4, capacity = 64
+        let bytes = UnsafeMutablePointer<UInt8>.allocate(capacity: slots * capacity)
+        let lengths = UnsafeMutablePointer<Int>.allocate(capacity: slots)
+        let results = UnsafeMutablePointer<UInt8>.allocate(capacity: slots)
+        var next = 0
 
-        deinit { bytes.deallocate() }
+        init() {
+            lengths.initialize(repeating: -1, count: ValueMemo.slots)
+            results.initialize(repeating: 0, count: ValueMemo.slots)
+        }
+
+        deinit {
+            bytes.deallocate()
+            lengths.deallocate()
+            results.deallocate()
+        }
 
         @inline(__always)
         func value(of v: Bytes, _ compute: (Bytes) -> UInt8) -> UInt8 {
             let n = v.count
-            if n == length, let base = v.baseAddress, memcmp(bytes, base, n) == 0 { return result }
-            let r = compute(v)
-            if n <= ValueMemo.capacity, let base = v.baseAddress {
-                bytes.update(from: base, count: n)
-                length = n
-                result = r
+            guard let base = v.baseAddress, n <= ValueMemo.capacity else { return compute(v) }
+            for slot in 0..<ValueMemo.slots where lengths[slot] == n && memcmp(bytes + slot * ValueMemo.capacity, base, n) == 0 {
+                return results[slot]
             }
+            let r = compute(v)
+            (bytes + next * ValueMemo.capacity).update(from: base, count: n)
+            lengths[next] = n
+            results[next] = r
+            next = (next + 1) & (ValueMemo.slots - 1)
             return r
         }
     }
@@ -603,7 +627,12 @@ public struct CallClassifier {
     final class DecodeScratch {
         static let capacity = 4096
         let pointer = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
-        deinit { pointer.deallocate() }
+        /// `Base64URL.value` of every byte: read without a lazy global's check or a bounds check.
+        let alphabet = Base64URL.makeTable()
+        deinit {
+            pointer.deallocate()
+            alphabet.deallocate()
+        }
     }
 }
 
@@ -657,17 +686,17 @@ struct JWTShape {
     var secondDot = 0
     var segments = 0
 
-    init?(_ token: Bytes) {
-        guard token.count >= 10, token[0] == UInt8(ascii: "e"), token[1] == UInt8(ascii: "y"), token[2] == UInt8(ascii: "J") else { return nil }
+    /// `alphabet`: `Base64URL.makeTable()`.
+    init?(_ token: Bytes, alphabet: UnsafePointer<Int8>) {
+        guard let p = token.baseAddress, token.count >= 10, p[0] == UInt8(ascii: "e"), p[1] == UInt8(ascii: "y"),
+              p[2] == UInt8(ascii: "J") else { return nil }
         var dots = 0
         for i in 0..<token.count {
-            let b = token[i]
-            if b == UInt8(ascii: ".") {
-                if dots == 0 { firstDot = i } else if dots == 1 { secondDot = i }
-                dots += 1
-                continue
-            }
-            if !Base64URL.isAlphabet(b) { return nil }
+            let b = p[i]
+            if alphabet[Int(b)] >= 0 || b == UInt8(ascii: "=") { continue }
+            guard b == UInt8(ascii: "."), dots < 4 else { return nil }
+            if dots == 0 { firstDot = i } else if dots == 1 { secondDot = i }
+            dots += 1
         }
         guard dots == 2 || dots == 4 else { return nil }
         segments = dots + 1
@@ -676,7 +705,7 @@ struct JWTShape {
 
 /// base64url (RFC 4648 §5), padding optional, decoded into a caller's buffer.
 enum Base64URL {
-    /// The 6-bit value of an alphabet byte (`+` and `/` too), or -1: by ranges, no table.
+    /// The 6-bit value of an alphabet byte (`+` and `/` too), or -1.
     @inline(__always) static func value(_ b: UInt8) -> Int8 {
         if b &- 65 < 26 { return Int8(b &- 65) }
         if b &- 97 < 26 { return Int8(b &- 71) }
@@ -688,15 +717,23 @@ enum Base64URL {
 
     @inline(__always) static func isAlphabet(_ b: UInt8) -> Bool { value(b) >= 0 || b == UInt8(ascii: "=") }
 
+    /// `value` of every byte, for loops that read it per byte (the caller deallocates).
+    static func makeTable() -> UnsafeMutablePointer<Int8> {
+        let t = UnsafeMutablePointer<Int8>.allocate(capacity: 256)
+        for b in 0..<256 { (t + b).initialize(to: value(UInt8(b))) }
+        return t
+    }
+
     /// Decodes as much of `input` as fits; stops at padding or a byte outside the alphabet.
-    static func decode(_ input: Bytes, into out: UnsafeMutablePointer<UInt8>, capacity: Int) -> Bytes {
+    static func decode(_ input: Bytes, into out: UnsafeMutablePointer<UInt8>, capacity: Int, alphabet: UnsafePointer<Int8>) -> Bytes {
+        guard let p = input.baseAddress else { return Bytes(start: out, count: 0) }
         var acc: UInt32 = 0
         var bits = 0
         var count = 0
-        for b in input {
-            let v = value(b)
+        for i in 0..<input.count {
+            let v = alphabet[Int(p[i])]
             if v < 0 { break }
-            acc = acc << 6 | UInt32(v)
+            acc = acc << 6 | UInt32(UInt8(bitPattern: v))
             bits += 6
             if bits >= 8 {
                 bits -= 8

@@ -103,9 +103,14 @@ public struct EndpointEvidence: Sendable {
         }
     }
 
-    /// `signature << 34 | count` words would overflow for long runs; signatures and counts are
-    /// interleaved instead: `[signature0, count0, signature1, count1, …]`.
-    public private(set) var packed: [UInt64] = []
+    /// The signature counted last and its count, kept inline: most calls of an endpoint share one
+    /// signature, and counting it then touches no memory beyond the endpoint's statistics.
+    private var hot: UInt64 = 0
+    private var hotCount: UInt64 = 0
+    private var hasHot = false
+    /// The other signatures and counts. `signature << 34 | count` words would overflow for long
+    /// runs; signatures and counts are interleaved instead: `[signature0, count0, signature1, …]`.
+    private var packed: [UInt64] = []
 
     public init() {}
 
@@ -114,29 +119,33 @@ public struct EndpointEvidence: Sendable {
         for (s, c) in signatureCounts { add(signature: s, count: c) }
     }
 
+    /// Calls `body` with every (signature, count) pair, in no particular order.
+    @inline(__always)
+    func forEachPair(_ body: (UInt64, UInt64) -> Void) {
+        if hasHot { body(hot, hotCount) }
+        for i in stride(from: 0, to: packed.count, by: 2) { body(packed[i], packed[i + 1]) }
+    }
+
     /// (signature, count) pairs sorted by signature: the canonical form, whatever the order calls came in.
     public var signatureCounts: [(signature: UInt64, count: UInt64)] {
-        stride(from: 0, to: packed.count, by: 2).map { (packed[$0], packed[$0 + 1]) }.sorted { $0.signature < $1.signature }
+        var pairs: [(signature: UInt64, count: UInt64)] = []
+        pairs.reserveCapacity(packed.count / 2 + 1)
+        forEachPair { pairs.append(($0, $1)) }
+        return pairs.sorted { $0.signature < $1.signature }
     }
 
     /// The derived counters, `Slot.count` of them.
     public var counts: [UInt64] {
         var c = [UInt64](repeating: 0, count: Slot.count)
-        for i in stride(from: 0, to: packed.count, by: 2) {
-            let n = packed[i + 1]
-            Signature.forEachSlot(packed[i]) { c[$0] &+= n }
-        }
+        forEachPair { signature, n in Signature.forEachSlot(signature) { c[$0] &+= n } }
         return c
     }
 
-    public var isEmpty: Bool { packed.isEmpty }
+    public var isEmpty: Bool { !hasHot && packed.isEmpty }
 
     public subscript(_ slot: Int) -> UInt64 {
         var total: UInt64 = 0
-        for i in stride(from: 0, to: packed.count, by: 2) {
-            let n = packed[i + 1]
-            Signature.forEachSlot(packed[i]) { if $0 == slot { total &+= n } }
-        }
+        forEachPair { signature, n in Signature.forEachSlot(signature) { if $0 == slot { total &+= n } } }
         return total
     }
 
@@ -158,37 +167,49 @@ public struct EndpointEvidence: Sendable {
         add(signature: Signature.make(e, roleIndex: roleIndex, status: status), count: 1)
     }
 
-    /// Counts `count` calls of `signature`. A hit moves its pair to the front (the order of the
-    /// pairs means nothing: `signatureCounts` and `==` sort), so an endpoint's common signature is
-    /// found at the first compare.
+    /// Counts `count` calls of `signature`. The signature counted last is compared first, inline;
+    /// another one found in the list changes places with it (the order of the pairs means nothing:
+    /// `signatureCounts` and `==` sort).
     @inline(__always)
     mutating func add(signature: UInt64, count: UInt64) {
-        let found = packed.withUnsafeMutableBufferPointer { p -> Bool in
-            let n = p.count
+        if hasHot && hot == signature {
+            hotCount &+= count
+            return
+        }
+        addCold(signature: signature, count: count)
+    }
+
+    @inline(never)
+    mutating func addCold(signature: UInt64, count: UInt64) {
+        guard hasHot else {
+            (hot, hotCount, hasHot) = (signature, count, true)
+            return
+        }
+        let (previous, previousCount) = (hot, hotCount)
+        // Its count, swapped for the previous hot pair, or nil when the signature is new.
+        let foundCount = packed.withUnsafeMutableBufferPointer { p -> UInt64? in
             var i = 0
-            while i < n {
+            while i < p.count {
                 if p[i] == signature {
-                    let total = p[i + 1] &+ count
-                    if i > 0 {
-                        p[i] = p[0]
-                        p[i + 1] = p[1]
-                        p[0] = signature
-                    }
-                    p[1] = total
-                    return true
+                    let n = p[i + 1]
+                    (p[i], p[i + 1]) = (previous, previousCount)
+                    return n
                 }
                 i &+= 2
             }
-            return false
+            return nil
         }
-        if !found {
-            packed.append(signature)
-            packed.append(count)
+        if let foundCount {
+            (hot, hotCount) = (signature, foundCount &+ count)
+        } else {
+            packed.append(previous)
+            packed.append(previousCount)
+            (hot, hotCount) = (signature, count)
         }
     }
 
     public mutating func merge(_ other: EndpointEvidence) {
-        for i in stride(from: 0, to: other.packed.count, by: 2) { add(signature: other.packed[i], count: other.packed[i + 1]) }
+        other.forEachPair { add(signature: $0, count: $1) }
     }
 
     /// The derived counters, computed once for reading many of them.
@@ -209,10 +230,9 @@ public struct EndpointEvidence: Sendable {
     /// Per role, in `roleOrder`.
     public var authenticationByRole: [RoleAuthentication] {
         var result = [RoleAuthentication](repeating: RoleAuthentication(), count: Self.roleOrder.count)
-        for i in stride(from: 0, to: packed.count, by: 2) {
-            let w = packed[i], n = packed[i + 1]
+        forEachPair { w, n in
             let auth = AuthKind(rawValue: UInt8(w & 15)) ?? .notObservable
-            guard auth != .notObservable else { continue }
+            guard auth != .notObservable else { return }
             let role = Int(w >> 4 & 7)
             result[role].observable &+= n
             if auth != .none {
