@@ -197,7 +197,10 @@ final class ConsumeProcess: @unchecked Sendable {
     deinit {
         if process.isRunning {
             kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            // Not `waitUntilExit()`: Foundation on Linux can miss the exit of a process killed at that
+            // moment and then waits forever (a CI run hung here); poll with a bound instead.
+            let deadline = Date().addingTimeInterval(10)
+            while process.isRunning, Date() < deadline { usleep(20_000) }
         }
     }
 }
