@@ -290,6 +290,14 @@ func makeJWT(header: String, payload: String, signature: String = "c2lnbmF0dXJl"
         #expect(classify(["target": "/socket", "scheme": "wss"]).style == .websocket)
         #expect(classify(["target": "/socket", "headers": #"{"Upgrade": "websocket"}"#]).style == .websocket)
         #expect(classify(["target": "/events", "headers": #"{"Accept": "text/event-stream"}"#]).style == .sse)
+        // With the credential in its own field, the header block is walked only when it may hold a signal.
+        #expect(classify(["target": "/socket", "auth": "Bearer abc", "headers": #"{"Upgrade": "websocket", "accept": "*/*"}"#]).style == .websocket)
+        #expect(classify(["target": "/events", "auth": "Bearer abc", "headers": #"{"accept": ["text/event-stream"]}"#]).style == .sse)
+        #expect(classify(["method": "POST", "target": "/orders", "ctype": "text/xml", "auth": "Basic x",
+                          "headers": #"{"soapaction": "urn:getOrder"}"#]).style == .soap)
+        #expect(classify(["target": "/x", "auth": "Bearer abc", "headers": #"{"accept": "application/json", "user-agent": "curl/8"}"#]).style == .rest)
+        #expect(HeaderBlock.mayCarryStyleSignal(b(#"{"UPGRADE": "h2c"}"#)))
+        #expect(!HeaderBlock.mayCarryStyleSignal(b(#"{"accept": "application/json", "user-agent": "curl/8.5.0", "x-request-id": "abc-def"}"#)))
         // Path shapes are judged per endpoint, on the template.
         #expect(classify(["method": "POST", "target": "/graphql"]).style == .rest)
     }
