@@ -99,7 +99,7 @@ public final class CallClassifier {
         // (only when Authorization does not decide), and style signals.
         if traits.logsHeaders, call.requestHeaders.count > 0,
            !traits.isMediator || !(isPresent(call.authorization) || isPresent(call.apiKey))
-            || HeaderBlock.mayCarryStyleSignal(call.requestHeaders) {
+            || HeaderBlock.mayCarryStyleSignal(call.requestHeaders, skipping: call.authorization) {
             h = findHeaders(call, gatewayEvidence: !traits.isMediator)
         }
         let authorization = call.authorization.count > 0 ? call.authorization : h.authorization
@@ -339,21 +339,18 @@ public final class CallClassifier {
         return (e.jwtAlgNone, e.jwtExpired)
     }
 
-    /// `header.payload` of a JWT: both base64url (`isJWT` says so), the header's `alg` and the
+    /// `header.payload` of a JWT: both base64url (else not a JWT), the header's `alg` and the
     /// payload's `exp` when it has them.
     func readHeaderAndPayload(_ segments: Bytes, firstDot: Int) -> TokenCache.Info {
         var info = TokenCache.Info()
         let alphabet = scratch.alphabet
-        for i in 0..<segments.count where i != firstDot {
-            let b = segments[i]
-            guard alphabet[Int(b)] >= 0 || b == UInt8(ascii: "=") else { return info }
-        }
-        info.isJWT = true
-        let decodedHeader = Base64URL.decode(Bytes(rebasing: segments[0..<firstDot]), into: scratch.pointer, capacity: DecodeScratch.capacity,
-                                             alphabet: alphabet)
+        guard let decodedHeader = Base64URL.decode(Bytes(rebasing: segments[0..<firstDot]), into: scratch.pointer,
+                                                   capacity: DecodeScratch.capacity, alphabet: alphabet, strict: true) else { return info }
         if let alg = JSONField.stringValue(of: "alg", in: decodedHeader) { info.algNone = Self.equalsLower(alg, "none") }
         let payload = Bytes(rebasing: segments[(firstDot + 1)...])
-        let decodedPayload = Base64URL.decode(payload, into: scratch.pointer, capacity: DecodeScratch.capacity, alphabet: alphabet)
+        guard let decodedPayload = Base64URL.decode(payload, into: scratch.pointer, capacity: DecodeScratch.capacity, alphabet: alphabet,
+                                                    strict: true) else { return TokenCache.Info() }
+        info.isJWT = true
         if let exp = JSONField.integerValue(of: "exp", in: decodedPayload), exp < Int64.max / 1000 {
             info.hasExpiry = true
             info.expiryMillis = exp * 1000
@@ -602,7 +599,7 @@ public final class CallClassifier {
             var tag = 0
             var info = Info()
         }
-        static let size = 256
+        static let size = 4096
         let entries = UnsafeMutablePointer<Entry>.allocate(capacity: size)
 
         init() { entries.initialize(repeating: Entry(), count: TokenCache.size) }
@@ -611,7 +608,7 @@ public final class CallClassifier {
         @inline(__always)
         func lookup(_ token: Bytes, _ read: (Bytes) -> Info) -> Info {
             let h = ByteHash.hash(token)
-            let slot = Int(truncatingIfNeeded: h >> 56)
+            let slot = Int(truncatingIfNeeded: h >> 52)
             if entries[slot].tag == token.count + 1, entries[slot].hash == h { return entries[slot].info }
             let info = read(token)
             entries[slot] = Entry(hash: h, tag: token.count + 1, info: info)
@@ -757,6 +754,12 @@ enum Base64URL {
 
     /// Decodes as much of `input` as fits; stops at padding or a byte outside the alphabet.
     static func decode(_ input: Bytes, into out: UnsafeMutablePointer<UInt8>, capacity: Int, alphabet: UnsafePointer<Int8>) -> Bytes {
+        decode(input, into: out, capacity: capacity, alphabet: alphabet, strict: false) ?? Bytes(start: out, count: 0)
+    }
+
+    /// `strict`: nil when a byte outside the alphabet comes before the end (padding `=` may end it).
+    static func decode(_ input: Bytes, into out: UnsafeMutablePointer<UInt8>, capacity: Int, alphabet: UnsafePointer<Int8>,
+                       strict: Bool) -> Bytes? {
         guard let p = input.baseAddress else { return Bytes(start: out, count: 0) }
         let n = input.count
         var i = 0
@@ -788,6 +791,10 @@ enum Base64URL {
                 count += 1
             }
             i += 1
+        }
+        if strict {
+            while i < n, p[i] == UInt8(ascii: "=") { i += 1 }
+            if i < n { return nil }
         }
         return Bytes(start: out, count: count)
     }

@@ -67,9 +67,14 @@ public enum HeaderBlock {
 
     /// Whether the block may hold a header that signals an API style (`Upgrade`, `SOAPAction`,
     /// `Accept: text/event-stream`): a byte search (`memchr` for a rare byte, then a compare), so
-    /// that blocks without one need no walk.
-    public static func mayCarryStyleSignal(_ block: Bytes) -> Bool {
+    /// that blocks without one need no walk. `skipping`: a value inside the block not to search (the
+    /// Authorization header's, whose token is long and full of letters).
+    public static func mayCarryStyleSignal(_ block: Bytes, skipping: Bytes = .none) -> Bool {
         guard let base = block.baseAddress, block.count > 0 else { return false }
+        if let skip = skipping.baseAddress, skip >= base, skip + skipping.count <= base + block.count, skipping.count > 0 {
+            return mayCarryStyleSignal(Bytes(start: base, count: skip - base))
+                || mayCarryStyleSignal(Bytes(start: skip + skipping.count, count: base + block.count - (skip + skipping.count)))
+        }
         let n = block.count
         /// `s` occurs with its byte `anchor` (at `offset` in `s`) found by `memchr`.
         func has(_ s: StaticString, anchor offset: Int) -> Bool {
