@@ -99,9 +99,12 @@ public final class CallClassifier {
         // (only when Authorization does not decide), and style signals.
         if traits.logsHeaders, call.requestHeaders.count > 0,
            !traits.isMediator || !(isPresent(call.authorization) || isPresent(call.apiKey))
-            || HeaderBlock.mayCarryStyleSignal(call.requestHeaders, skipping: call.authorization) {
+            || (!call.styleHeaders.contains(.read) && HeaderBlock.mayCarryStyleSignal(call.requestHeaders, skipping: call.authorization)) {
             h = findHeaders(call, gatewayEvidence: !traits.isMediator)
         }
+        if call.styleHeaders.contains(.websocketUpgrade) { h.upgradeWebSocket = true }
+        if call.styleHeaders.contains(.soapAction) { h.soapAction = true }
+        if call.styleHeaders.contains(.acceptsEventStream) { h.acceptsEventStream = true }
         let authorization = call.authorization.count > 0 ? call.authorization : h.authorization
         let cookie = call.cookie.count > 0 ? call.cookie : h.cookie
         let contentType = call.contentType.count > 0 ? call.contentType : h.contentType
