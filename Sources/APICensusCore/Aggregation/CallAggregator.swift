@@ -26,6 +26,9 @@ public struct CallAggregator {
     private let prefix = PrefixScratch()
     private var pathValues = PathValues()
     private let classifier: CallClassifier
+    /// The same classifier, reached per call without a retain and release (the aggregator keeps
+    /// it alive through `classifier`).
+    private let classifierRef: Unmanaged<CallClassifier>
     /// Role, format fields and host override of each input, set before its chunks are consumed.
     private var contexts: [Int: InputContext] = [:]
     /// What the per-call work needs of each input's context, built once in `setContext` rather than
@@ -40,6 +43,7 @@ public struct CallAggregator {
     public init(options: AggregationOptions = AggregationOptions()) {
         self.options = options
         self.classifier = CallClassifier(settings: options.coverage)
+        self.classifierRef = Unmanaged.passUnretained(classifier)
     }
 
     /// Tells the aggregator where an input's records come from (its role, what its format logs,
@@ -260,9 +264,11 @@ public struct CallAggregator {
             pathHash = 0xA7
         }
         // The query's API-key names are looked for in the stats' pass over the names.
-        let evidence = source.traits.requestLineOnly
-            ? classifier.classifyRequestLine(call, query: nil, traits: source.traits)
-            : classifier.classify(call, query: target.hasQuery ? target.query : nil, traits: source.traits, queryChecked: false)
+        let evidence = classifierRef._withUnsafeGuaranteedRef { classifier in
+            source.traits.requestLineOnly
+                ? classifier.classifyRequestLine(call, query: nil, traits: source.traits)
+                : classifier.classify(call, query: target.hasQuery ? target.query : nil, traits: source.traits, queryChecked: false)
+        }
         let host = source.host ?? (call.host.count > 0 ? call.host : (target.form == .authority ? .none : target.host))
         // Key prefix: METHOD \0 host, written into a fixed buffer. Formats that log the path but not
         // the method (some JSON logs) give "-": method unknown.
@@ -291,8 +297,10 @@ public struct CallAggregator {
             prefix.lastHash = prefixHash
         }
         let index = table.index(hash: ByteHash.combine(prefixHash, pathHash), prefix: key, path: typed, methodLength: methodEnd)
-        table.stats[index].record(call, query: target.hasQuery ? target.query : nil, evidence: evidence,
-                                  roleIndex: source.roleIndex, queryKeys: classifier.queryKeys)
+        classifierRef._withUnsafeGuaranteedRef { classifier in
+            table.stats[index].record(call, query: target.hasQuery ? target.query : nil, evidence: evidence,
+                                      roleIndex: source.roleIndex, queryKeys: classifier.queryKeys)
+        }
     }
 
     static let maxMethodLength = 32

@@ -44,8 +44,10 @@ public struct InputTraits: Sendable, Equatable {
 
 /// Classifies one call from its bytes: authentication kind, caller class, API style, HTTP and TLS
 /// versions, gateway evidence and WAF decision. Credentials are inspected in place and forgotten;
-/// only the kinds leave this type. One per aggregator (it owns a small decoding buffer).
-public struct CallClassifier {
+/// only the kinds leave this type. One per aggregator (it owns a small decoding buffer and caches).
+/// A class: the aggregator, mutated in place per call, reaches it through one reference instead of
+/// copying its settings out of itself for every call.
+public final class CallClassifier {
     public let settings: CoverageSettings
     private let scratch = DecodeScratch()
     private let checksForwarding: Bool
@@ -91,7 +93,18 @@ public struct CallClassifier {
         if traits.requestLineOnly { return classifyRequestLine(call, query: queryChecked ? query : nil, traits: traits) }
         var e = CallEvidence()
         var h = HeaderFindings()
-        if traits.logsHeaders, call.requestHeaders.count > 0 { h = findHeaders(call, gatewayEvidence: !traits.isMediator) }
+        // The parsers of header-block formats pull Authorization, Cookie, the usual API-key
+        // headers, Content-Type and X-Forwarded-For out of the block already. The walk looks for
+        // the rest: gateway-evidence headers (service-side records), configured API-key headers
+        // (only when Authorization does not decide), and style signals.
+        if traits.logsHeaders, call.requestHeaders.count > 0,
+           !traits.isMediator || !(isPresent(call.authorization) || isPresent(call.apiKey))
+            || (!call.styleHeaders.contains(.read) && HeaderBlock.mayCarryStyleSignal(call.requestHeaders, skipping: call.authorization)) {
+            h = findHeaders(call, gatewayEvidence: !traits.isMediator)
+        }
+        if call.styleHeaders.contains(.websocketUpgrade) { h.upgradeWebSocket = true }
+        if call.styleHeaders.contains(.soapAction) { h.soapAction = true }
+        if call.styleHeaders.contains(.acceptsEventStream) { h.acceptsEventStream = true }
         let authorization = call.authorization.count > 0 ? call.authorization : h.authorization
         let cookie = call.cookie.count > 0 ? call.cookie : h.cookie
         let contentType = call.contentType.count > 0 ? call.contentType : h.contentType
@@ -298,31 +311,49 @@ public struct CallClassifier {
     /// Whether a bearer token is a JWT, and if so its `alg: none` and expiry flags: from the token
     /// cache, else read and remembered (by hash only).
     func inspectToken(_ token: Bytes, callMillis: Int64, evidence e: inout CallEvidence) -> Bool {
-        let info = tokens.lookup(token) { self.readToken($0) }
-        guard info.isJWT else { return false }
+        // `header.payload`: what `alg` and `exp` are read from, cached by its hash (a client sends
+        // the same token, or tokens differing only by their signature, for their lifetime).
+        guard let p = token.baseAddress, token.count >= 10, p[0] == UInt8(ascii: "e"), p[1] == UInt8(ascii: "y"), p[2] == UInt8(ascii: "J"),
+              let d1 = memchr(p, Int32(UInt8(ascii: ".")), token.count) else { return false }
+        let firstDot = UnsafePointer<UInt8>(d1.assumingMemoryBound(to: UInt8.self)) - p
+        guard let d2 = memchr(p + firstDot + 1, Int32(UInt8(ascii: ".")), token.count - firstDot - 1) else { return false }
+        let secondDot = UnsafePointer<UInt8>(d2.assumingMemoryBound(to: UInt8.self)) - p
+        let info = tokens.lookup(Bytes(start: p, count: secondDot)) { self.readHeaderAndPayload($0, firstDot: firstDot) }
+        // The rest: a JWS signature (no dot), or a JWE's three more segments (two dots).
+        var dots = 0
+        let alphabet = scratch.alphabet
+        for i in (secondDot + 1)..<token.count {
+            let b = p[i]
+            if alphabet[Int(b)] >= 0 || b == UInt8(ascii: "=") { continue }
+            guard b == UInt8(ascii: "."), dots < 2 else { return false }
+            dots += 1
+        }
+        guard info.isJWT, dots == 0 || dots == 2 else { return false }
         e.jwtAlgNone = info.algNone
-        if info.hasExpiry, callMillis != RawCall.unknownTime { e.jwtExpired = info.expiryMillis < callMillis }
+        // A JWE's second segment is an encrypted key, not claims.
+        if dots == 0, info.hasExpiry, callMillis != RawCall.unknownTime { e.jwtExpired = info.expiryMillis < callMillis }
         return true
     }
 
     /// Reads the JWT header's `alg` and the payload's `exp`; nothing else is looked at or kept.
     func inspectJWT(_ token: Bytes, callMillis: Int64) -> (algNone: Bool, expired: Bool) {
-        let info = readToken(token)
-        let expired = info.hasExpiry && callMillis != RawCall.unknownTime && info.expiryMillis < callMillis
-        return (info.algNone, expired)
+        var e = CallEvidence()
+        _ = inspectToken(token, callMillis: callMillis, evidence: &e)
+        return (e.jwtAlgNone, e.jwtExpired)
     }
 
-    func readToken(_ token: Bytes) -> TokenCache.Info {
-        guard let shape = JWTShape(token, alphabet: scratch.alphabet) else { return TokenCache.Info() }
+    /// `header.payload` of a JWT: both base64url (else not a JWT), the header's `alg` and the
+    /// payload's `exp` when it has them.
+    func readHeaderAndPayload(_ segments: Bytes, firstDot: Int) -> TokenCache.Info {
         var info = TokenCache.Info()
-        info.isJWT = true
-        let decodedHeader = Base64URL.decode(Bytes(rebasing: token[0..<shape.firstDot]), into: scratch.pointer, capacity: DecodeScratch.capacity,
-                                             alphabet: scratch.alphabet)
+        let alphabet = scratch.alphabet
+        guard let decodedHeader = Base64URL.decode(Bytes(rebasing: segments[0..<firstDot]), into: scratch.pointer,
+                                                   capacity: DecodeScratch.capacity, alphabet: alphabet, strict: true) else { return info }
         if let alg = JSONField.stringValue(of: "alg", in: decodedHeader) { info.algNone = Self.equalsLower(alg, "none") }
-        // A JWE (five segments) has an encrypted payload: no claims to read.
-        guard shape.segments == 3 else { return info }
-        let payload = Bytes(rebasing: token[(shape.firstDot + 1)..<shape.secondDot])
-        let decodedPayload = Base64URL.decode(payload, into: scratch.pointer, capacity: DecodeScratch.capacity, alphabet: scratch.alphabet)
+        let payload = Bytes(rebasing: segments[(firstDot + 1)...])
+        guard let decodedPayload = Base64URL.decode(payload, into: scratch.pointer, capacity: DecodeScratch.capacity, alphabet: alphabet,
+                                                    strict: true) else { return TokenCache.Info() }
+        info.isJWT = true
         if let exp = JSONField.integerValue(of: "exp", in: decodedPayload), exp < Int64.max / 1000 {
             info.hasExpiry = true
             info.expiryMillis = exp * 1000
@@ -571,7 +602,7 @@ public struct CallClassifier {
             var tag = 0
             var info = Info()
         }
-        static let size = 256
+        static let size = 4096
         let entries = UnsafeMutablePointer<Entry>.allocate(capacity: size)
 
         init() { entries.initialize(repeating: Entry(), count: TokenCache.size) }
@@ -580,7 +611,7 @@ public struct CallClassifier {
         @inline(__always)
         func lookup(_ token: Bytes, _ read: (Bytes) -> Info) -> Info {
             let h = ByteHash.hash(token)
-            let slot = Int(truncatingIfNeeded: h >> 56)
+            let slot = Int(truncatingIfNeeded: h >> 52)
             if entries[slot].tag == token.count + 1, entries[slot].hash == h { return entries[slot].info }
             let info = read(token)
             entries[slot] = Entry(hash: h, tag: token.count + 1, info: info)
@@ -726,11 +757,32 @@ enum Base64URL {
 
     /// Decodes as much of `input` as fits; stops at padding or a byte outside the alphabet.
     static func decode(_ input: Bytes, into out: UnsafeMutablePointer<UInt8>, capacity: Int, alphabet: UnsafePointer<Int8>) -> Bytes {
+        decode(input, into: out, capacity: capacity, alphabet: alphabet, strict: false) ?? Bytes(start: out, count: 0)
+    }
+
+    /// `strict`: nil when a byte outside the alphabet comes before the end (padding `=` may end it).
+    static func decode(_ input: Bytes, into out: UnsafeMutablePointer<UInt8>, capacity: Int, alphabet: UnsafePointer<Int8>,
+                       strict: Bool) -> Bytes? {
         guard let p = input.baseAddress else { return Bytes(start: out, count: 0) }
+        let n = input.count
+        var i = 0
+        var count = 0
+        // Four characters give three bytes.
+        while i + 4 <= n, count + 3 <= capacity {
+            let a = alphabet[Int(p[i])], b = alphabet[Int(p[i + 1])], c = alphabet[Int(p[i + 2])], d = alphabet[Int(p[i + 3])]
+            if a | b | c | d < 0 { break }
+            let v = UInt32(UInt8(bitPattern: a)) << 18 | UInt32(UInt8(bitPattern: b)) << 12 | UInt32(UInt8(bitPattern: c)) << 6
+                | UInt32(UInt8(bitPattern: d))
+            out[count] = UInt8(truncatingIfNeeded: v >> 16)
+            out[count + 1] = UInt8(truncatingIfNeeded: v >> 8)
+            out[count + 2] = UInt8(truncatingIfNeeded: v)
+            count += 3
+            i += 4
+        }
+        // The rest (unpadded tails, padding, a byte outside the alphabet), one character at a time.
         var acc: UInt32 = 0
         var bits = 0
-        var count = 0
-        for i in 0..<input.count {
+        while i < n {
             let v = alphabet[Int(p[i])]
             if v < 0 { break }
             acc = acc << 6 | UInt32(UInt8(bitPattern: v))
@@ -741,6 +793,11 @@ enum Base64URL {
                 out[count] = UInt8(truncatingIfNeeded: acc >> UInt32(bits))
                 count += 1
             }
+            i += 1
+        }
+        if strict {
+            while i < n, p[i] == UInt8(ascii: "=") { i += 1 }
+            if i < n { return nil }
         }
         return Bytes(start: out, count: count)
     }

@@ -103,13 +103,9 @@ public struct EndpointEvidence: Sendable {
         }
     }
 
-    /// The signature counted last and its count, kept inline: most calls of an endpoint share one
-    /// signature, and counting it then touches no memory beyond the endpoint's statistics.
-    private var hot: UInt64 = 0
-    private var hotCount: UInt64 = 0
-    private var hasHot = false
-    /// The other signatures and counts. `signature << 34 | count` words would overflow for long
-    /// runs; signatures and counts are interleaved instead: `[signature0, count0, signature1, …]`.
+    /// Signatures and counts, interleaved: `[signature0, count0, signature1, count1, …]`
+    /// (`signature << 34 | count` words would overflow for long runs). Kept roughly most frequent
+    /// first (see `add`).
     private var packed: [UInt64] = []
 
     public init() {}
@@ -122,7 +118,6 @@ public struct EndpointEvidence: Sendable {
     /// Calls `body` with every (signature, count) pair, in no particular order.
     @inline(__always)
     func forEachPair(_ body: (UInt64, UInt64) -> Void) {
-        if hasHot { body(hot, hotCount) }
         for i in stride(from: 0, to: packed.count, by: 2) { body(packed[i], packed[i + 1]) }
     }
 
@@ -141,7 +136,7 @@ public struct EndpointEvidence: Sendable {
         return c
     }
 
-    public var isEmpty: Bool { !hasHot && packed.isEmpty }
+    public var isEmpty: Bool { packed.isEmpty }
 
     public subscript(_ slot: Int) -> UInt64 {
         var total: UInt64 = 0
@@ -167,44 +162,33 @@ public struct EndpointEvidence: Sendable {
         add(signature: Signature.make(e, roleIndex: roleIndex, status: status), count: 1)
     }
 
-    /// Counts `count` calls of `signature`. The signature counted last is compared first, inline;
-    /// another one found in the list changes places with it (the order of the pairs means nothing:
-    /// `signatureCounts` and `==` sort).
+    /// Counts `count` calls of `signature`. A signature found after the first changes places with
+    /// the one before it (a self-organising list: frequent signatures drift to the front and are
+    /// found in a compare or two; the order means nothing to `signatureCounts` and `==`, which sort).
     @inline(__always)
     mutating func add(signature: UInt64, count: UInt64) {
-        if hasHot && hot == signature {
-            hotCount &+= count
-            return
-        }
-        addCold(signature: signature, count: count)
-    }
-
-    @inline(never)
-    mutating func addCold(signature: UInt64, count: UInt64) {
-        guard hasHot else {
-            (hot, hotCount, hasHot) = (signature, count, true)
-            return
-        }
-        let (previous, previousCount) = (hot, hotCount)
-        // Its count, swapped for the previous hot pair, or nil when the signature is new.
-        let foundCount = packed.withUnsafeMutableBufferPointer { p -> UInt64? in
+        let found = packed.withUnsafeMutableBufferPointer { p -> Bool in
             var i = 0
             while i < p.count {
                 if p[i] == signature {
-                    let n = p[i + 1]
-                    (p[i], p[i + 1]) = (previous, previousCount)
-                    return n
+                    let n = p[i + 1] &+ count
+                    if i > 0 {
+                        p[i] = p[i - 2]
+                        p[i + 1] = p[i - 1]
+                        p[i - 2] = signature
+                        p[i - 1] = n
+                    } else {
+                        p[1] = n
+                    }
+                    return true
                 }
                 i &+= 2
             }
-            return nil
+            return false
         }
-        if let foundCount {
-            (hot, hotCount) = (signature, foundCount &+ count)
-        } else {
-            packed.append(previous)
-            packed.append(previousCount)
-            (hot, hotCount) = (signature, count)
+        if !found {
+            packed.append(signature)
+            packed.append(count)
         }
     }
 

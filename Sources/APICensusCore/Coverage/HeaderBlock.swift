@@ -65,6 +65,35 @@ public enum HeaderBlock {
         }
     }
 
+    /// Whether the block may hold a header that signals an API style (`Upgrade`, `SOAPAction`,
+    /// `Accept: text/event-stream`): a byte search (`memchr` for a rare byte, then a compare), so
+    /// that blocks without one need no walk. `skipping`: a value inside the block not to search (the
+    /// Authorization header's, whose token is long and full of letters).
+    public static func mayCarryStyleSignal(_ block: Bytes, skipping: Bytes = .none) -> Bool {
+        guard let base = block.baseAddress, block.count > 0 else { return false }
+        if let skip = skipping.baseAddress, skip >= base, skip + skipping.count <= base + block.count, skipping.count > 0 {
+            return mayCarryStyleSignal(Bytes(start: base, count: skip - base))
+                || mayCarryStyleSignal(Bytes(start: skip + skipping.count, count: base + block.count - (skip + skipping.count)))
+        }
+        let n = block.count
+        /// `s` occurs with its byte `anchor` (at `offset` in `s`) found by `memchr`.
+        func has(_ s: StaticString, anchor offset: Int) -> Bool {
+            let m = s.utf8CodeUnitCount
+            let anchor = Int32(s.utf8Start[offset])
+            var from = offset
+            while from < n, let hit = memchr(base + from, anchor, n - from) {
+                let at = UnsafePointer<UInt8>(hit.assumingMemoryBound(to: UInt8.self)) - base
+                let start = at - offset
+                if start + m <= n, memcmp(base + start, s.utf8Start, m) == 0 { return true }
+                from = at + 1
+            }
+            return false
+        }
+        // Anchored on bytes rarer than most in header blocks (`g`, `v`).
+        return has("pgrade", anchor: 1) || has("PGRADE", anchor: 1) || has("oapaction", anchor: 2) || has("OAPAction", anchor: 2)
+            || has("oapAction", anchor: 2) || has("OAPACTION", anchor: 2) || has("event-stream", anchor: 1)
+    }
+
     /// The value of the first header whose name `patterns` matches.
     public static func value(in block: Bytes, form: HeaderBlockForm, matching patterns: NamePatternSet) -> Bytes? {
         var found: Bytes?

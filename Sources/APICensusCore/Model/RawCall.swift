@@ -96,6 +96,9 @@ public struct RawCall {
     /// header block) set it for keys absent from the record, so that "not logged" is never read as
     /// "logged, and empty": a present key with an empty, `-` or null value is logged and empty.
     public var unlogged: UnloggedEvidence = []
+    /// API-style signals among the request headers, for header-block formats whose parser reads
+    /// them by name (`.read` says it did: the classifier then need not search the block).
+    public var styleHeaders: StyleHeaders = []
 
     public static let unknownTime = Int64.min
 
@@ -129,6 +132,29 @@ public struct UnloggedEvidence: OptionSet, Sendable {
     public static let credentials = UnloggedEvidence(rawValue: 1)
     /// The TLS protocol: whether the connection was encrypted is unknown (unless the scheme says).
     public static let tls = UnloggedEvidence(rawValue: 2)
+}
+
+/// API-style signals a parser found among the request headers (`RawCall.styleHeaders`).
+public struct StyleHeaders: OptionSet, Sendable {
+    public let rawValue: UInt8
+    public init(rawValue: UInt8) { self.rawValue = rawValue }
+    /// The parser looked for the three headers below.
+    public static let read = StyleHeaders(rawValue: 1)
+    /// `Upgrade: websocket`.
+    public static let websocketUpgrade = StyleHeaders(rawValue: 2)
+    /// A `SOAPAction` header.
+    public static let soapAction = StyleHeaders(rawValue: 4)
+    /// `Accept: text/event-stream`.
+    public static let acceptsEventStream = StyleHeaders(rawValue: 8)
+
+    /// From the three headers' values (nil when absent).
+    static func from(upgrade: Bytes?, soapAction: Bool, accept: Bytes?) -> StyleHeaders {
+        var s: StyleHeaders = .read
+        if let upgrade, CallClassifier.containsLower(upgrade, "websocket") { s.insert(.websocketUpgrade) }
+        if soapAction { s.insert(.soapAction) }
+        if let accept, CallClassifier.containsLower(accept, "text/event-stream") { s.insert(.acceptsEventStream) }
+        return s
+    }
 }
 
 /// The shape of `RawCall.requestHeaders`.

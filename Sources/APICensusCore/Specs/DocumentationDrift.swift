@@ -166,7 +166,7 @@ public struct OperationRef: Sendable, Hashable {
 /// (`/v1/users/{}` and `/v2/users/{}`). A version supersedes another when it is higher and stable,
 /// or when the other is a pre-release (`v1beta1` is superseded by `v1beta2` and by `v1`).
 struct VersionIndex {
-    struct Entry { var version: APIVersionSegment; var path: String; var hosts: [String] }
+    struct Entry { var version: APIVersionSegment; var path: String; var hosts: [SpecIndex.SegmentPattern] }
     /// Shape with the version position blanked → spec versions at that position.
     private var byShape: [String: [Entry]] = [:]
 
@@ -175,7 +175,7 @@ struct VersionIndex {
             let segs = SpecIndex.pathSegments(r.path).map(String.init)
             for (i, s) in segs.enumerated() {
                 guard let v = APIVersionSegment(s) else { continue }
-                byShape[VersionIndex.shape(segs, versionAt: i), default: []].append(Entry(version: v, path: r.path, hosts: r.hosts))
+                byShape[VersionIndex.shape(segs, versionAt: i), default: []].append(Entry(version: v, path: r.path, hosts: r.hostPatterns))
             }
         }
     }

@@ -18,6 +18,8 @@ public struct SpecIndex: Sendable {
         /// The spec files (sources) that declare this route.
         public var sources: [String]
         let segments: [SegmentPattern]
+        /// `hosts` parsed once (a server variable in a host matches any text).
+        let hostPatterns: [SegmentPattern]
     }
 
     struct SegmentPattern: Sendable, Equatable {
@@ -81,7 +83,7 @@ public struct SpecIndex: Sendable {
                     index[key] = routes.count
                     let segments = SpecIndex.pathSegments(path).map { SegmentPattern(String($0)) }
                     routes.append(Route(path: path, hosts: key.hosts, operations: [op.method: op], sources: [spec.source],
-                                        segments: segments))
+                                        segments: segments, hostPatterns: key.hosts.map(SegmentPattern.init)))
                 }
             }
         }
@@ -126,7 +128,7 @@ public struct SpecIndex: Sendable {
         var best: (index: Int, score: [Int])?
         for i in candidates(segments) {
             let r = routes[i]
-            guard SpecIndex.hostMatches(callHost, r.hosts) else { continue }
+            guard SpecIndex.hostMatches(callHost, r.hostPatterns) else { continue }
             // Most concrete path first, then a route that names the host over one for any host.
             let score = r.segments.map(\.concreteness) + [r.hosts.isEmpty ? 0 : 1]
             if best == nil || best!.score.lexicographicallyPrecedes(score) { best = (i, score) }
@@ -137,7 +139,7 @@ public struct SpecIndex: Sendable {
     /// Does any route's host set include this host (or name no host at all)?
     public func coversHost(_ host: String) -> Bool {
         let h = SpecIndex.hostWithoutPort(host)
-        return routes.contains { SpecIndex.hostMatches(h, $0.hosts) }
+        return routes.contains { SpecIndex.hostMatches(h, $0.hostPatterns) }
     }
 
     // MARK: Helpers
@@ -168,12 +170,9 @@ public struct SpecIndex: Sendable {
         return host
     }
 
-    static func hostMatches(_ host: String, _ patterns: [String]) -> Bool {
+    static func hostMatches(_ host: String, _ patterns: [SegmentPattern]) -> Bool {
         if host.isEmpty || patterns.isEmpty { return true }
-        return patterns.contains { pattern in
-            let p = SegmentPattern(pattern)
-            return p.matches(Substring(host))
-        }
+        return patterns.contains { $0.matches(Substring(host)) }
     }
 
     /// Does `text` match pieces[0] + X + pieces[1] + X + … where every X is one or more characters?

@@ -290,6 +290,27 @@ func makeJWT(header: String, payload: String, signature: String = "c2lnbmF0dXJl"
         #expect(classify(["target": "/socket", "scheme": "wss"]).style == .websocket)
         #expect(classify(["target": "/socket", "headers": #"{"Upgrade": "websocket"}"#]).style == .websocket)
         #expect(classify(["target": "/events", "headers": #"{"Accept": "text/event-stream"}"#]).style == .sse)
+        // With the credential in its own field, the header block is walked only when it may hold a signal.
+        #expect(classify(["target": "/socket", "auth": "Bearer abc", "headers": #"{"Upgrade": "websocket", "accept": "*/*"}"#]).style == .websocket)
+        #expect(classify(["target": "/events", "auth": "Bearer abc", "headers": #"{"accept": ["text/event-stream"]}"#]).style == .sse)
+        #expect(classify(["method": "POST", "target": "/orders", "ctype": "text/xml", "auth": "Basic x",
+                          "headers": #"{"soapaction": "urn:getOrder"}"#]).style == .soap)
+        #expect(classify(["target": "/x", "auth": "Bearer abc", "headers": #"{"accept": "application/json", "user-agent": "curl/8"}"#]).style == .rest)
+        // Kong and Caddy read the three headers by name.
+        for (format, line) in [(FormatDescriptor.kong, #"{"request":{"method":"GET","uri":"/events","url":"https://api.example/events","headers":{"host":"api.example","authorization":"Bearer abc","accept":"text/event-stream"}},"response":{"status":200},"latencies":{"request":5},"client_ip":"203.0.113.7","started_at":1791640536000}"#),
+                               (FormatDescriptor.caddy, #"{"level":"info","ts":1791640536.0,"logger":"http.log.access","msg":"handled request","request":{"remote_ip":"203.0.113.7","method":"POST","host":"api.example","uri":"/orders","headers":{"Authorization":["REDACTED"],"Content-Type":["text/xml"],"Soapaction":["urn:get"]}},"status":200,"size":10,"duration":0.01}"#)] {
+            var parser = format.makeParser(.default)
+            var call = RawCall()
+            let traits = InputTraits(InputContext(role: format.defaultRole, yields: CallFieldSet(format.yields)))
+            let style = Array(line.utf8).withUnsafeBufferPointer { bytes -> APIStyle in
+                #expect(parser.parse(bytes, into: &call) == .call, "\(format.format)")
+                #expect(call.styleHeaders.contains(.read), "\(format.format)")
+                return CallClassifier().classify(call, query: nil, traits: traits).style
+            }
+            #expect(style == (format.format == .kong ? .sse : .soap), "\(format.format)")
+        }
+        #expect(HeaderBlock.mayCarryStyleSignal(b(#"{"UPGRADE": "h2c"}"#)))
+        #expect(!HeaderBlock.mayCarryStyleSignal(b(#"{"accept": "application/json", "user-agent": "curl/8.5.0", "x-request-id": "abc-def"}"#)))
         // Path shapes are judged per endpoint, on the template.
         #expect(classify(["method": "POST", "target": "/graphql"]).style == .rest)
     }

@@ -30,6 +30,7 @@ public struct CaddyLogParser: LineParser, Sendable {
     enum Key: Int, JSONFormatKey {
         case logger, ts, method, uri, host, proto, remoteIP, remoteAddr, clientIP
         case headers, userAgent, referer, authorization, cookie, apiKey, contentType, forwardedFor, requestId
+        case upgrade, soapAction, accept
         case tls, tlsVersion, tlsCipher, clientCommonName, clientSerial
         case status, size, duration, userId
 
@@ -53,6 +54,9 @@ public struct CaddyLogParser: LineParser, Sendable {
             case .contentType: "request.headers.Content-Type"
             case .forwardedFor: "request.headers.X-Forwarded-For"
             case .requestId: "request.headers.X-Request-Id"
+            case .upgrade: "request.headers.Upgrade"
+            case .soapAction: "request.headers.Soapaction"
+            case .accept: "request.headers.Accept"
             case .tls: "request.tls"
             case .tlsVersion: "request.tls.version"
             case .tlsCipher: "request.tls.cipher_suite"
@@ -158,6 +162,11 @@ public struct CaddyLogParser: LineParser, Sendable {
         if let v = fields.header(.contentType) { call.contentType = v }
         if let v = fields.header(.forwardedFor) { call.forwardedFor = v }
         if let v = fields.header(.requestId) { call.requestId = v }
+        // Caddy logs Go's canonical header names (`Soapaction`): the style signals are read by name.
+        if call.requestHeaders.count > 0 {
+            call.styleHeaders = StyleHeaders.from(upgrade: fields.header(.upgrade), soapAction: fields.written(.soapAction),
+                                                  accept: fields.header(.accept))
+        }
         return .call
     }
 }

@@ -33,6 +33,7 @@ public struct KongLogParser: LineParser, Sendable {
         case contentType, forwardedFor, requestIdHeader, headers, requestId, tlsVersion, tlsCipher, clientVerify
         case status, size, latency, startedAt, clientIP, upstreamURI, serviceName, serviceId, serviceHost
         case routeName, routeId, consumerName, consumerCustomId, consumerId, entityId, kongRequestId
+        case upgrade, soapAction, accept
 
         var path: String {
             switch self {
@@ -70,6 +71,9 @@ public struct KongLogParser: LineParser, Sendable {
             case .consumerId: "consumer.id"
             case .entityId: "authenticated_entity.id"
             case .kongRequestId: "response.headers.x-kong-request-id"
+            case .upgrade: "request.headers.upgrade"
+            case .soapAction: "request.headers.soapaction"
+            case .accept: "request.headers.accept"
             }
         }
     }
@@ -162,6 +166,11 @@ public struct KongLogParser: LineParser, Sendable {
         if let v = fields.header(.apiKey) ?? fields.header(.xAPIKey) { call.apiKey = v }
         if let v = fields.header(.contentType) { call.contentType = v }
         if let v = fields.header(.forwardedFor) { call.forwardedFor = v }
+        // Kong logs header names in lower case: the style signals are read by name.
+        if call.requestHeaders.count > 0 {
+            call.styleHeaders = StyleHeaders.from(upgrade: fields.header(.upgrade), soapAction: fields.written(.soapAction),
+                                                  accept: fields.header(.accept))
+        }
         return .call
     }
 }
