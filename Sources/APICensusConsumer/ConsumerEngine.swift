@@ -348,25 +348,32 @@ struct PartitionWork {
     }
 
     mutating func read(_ batch: KafkaMessageBatch, topics: [String], metrics: ConsumerMetrics) {
-        var lastCode = Int64.min
-        var current = 0
         var touched: [Int] = []
-        batch.forEach { message in
-            let code = Int64(message.topicIndex) << 32 | Int64(UInt32(bitPattern: message.partition))
-            if code != lastCode {
-                current = slot(topicIndex: message.topicIndex, partition: message.partition, topics: topics)
-                lastCode = code
-                if !touched.contains(current) { touched.append(current) }
+        var i = 0
+        let count = batch.count
+        // librdkafka hands each partition's messages over in runs (one fetch response each): every
+        // run goes to its partition's aggregator in one call.
+        while i < count {
+            let topicIndex = batch.topicIndex(at: i)
+            let partition = batch.partition(at: i)
+            var bytes = max(batch.valueLength(at: i), 0)
+            var j = i + 1
+            while j < count, batch.partition(at: j) == partition, batch.topicIndex(at: j) == topicIndex {
+                bytes += max(batch.valueLength(at: j), 0)
+                j += 1
             }
+            let current = slot(topicIndex: topicIndex, partition: partition, topics: topics)
+            if !touched.contains(current) { touched.append(current) }
             if !partitions[current].everRead {
-                partitions[current].start = message.offset
+                partitions[current].start = batch.offset(at: i)
                 partitions[current].everRead = true
             }
-            reader.read(message, partition: partitions[current].key, into: &partitions[current].aggregator)
-            partitions[current].end = message.offset + 1
+            reader.read(batch, i ..< j, partition: partitions[current].key, into: &partitions[current].aggregator)
+            partitions[current].end = batch.offset(at: j - 1) + 1
             partitions[current].hasMessages = true
-            partitions[current].pendingMessages += 1
-            partitions[current].pendingBytes += message.payload?.count ?? 0
+            partitions[current].pendingMessages += j - i
+            partitions[current].pendingBytes += bytes
+            i = j
         }
         for i in touched {
             let p = partitions[i]
