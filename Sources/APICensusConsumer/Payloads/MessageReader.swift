@@ -80,7 +80,8 @@ struct MessageReader {
             let value = batch.value(at: i)!
             // Only a JSON object can be a shipper document: raw lines skip the unwrapper altogether.
             // An enveloped message is read alone (its inner line is not in the batch's buffer).
-            if topics[t].envelopes, TopicReader.firstNonBlank(value) == UInt8(ascii: "{"),
+            let first = TopicReader.firstNonBlank(value)
+            if topics[t].envelopes, first == UInt8(ascii: "{"),
                case .line(let inner) = unwrapper.unwrap(value) {
                 // The unwrapper keeps no state between documents: a message read again after a
                 // resume is unwrapped again, to the same line.
@@ -94,7 +95,7 @@ struct MessageReader {
                 i += 1
                 continue
             }
-            if topics[t].needsDetection(value) {
+            if topics[t].needsDetection(firstByte: first) {
                 // The run so far was read with the plan it was joined under.
                 if let resume = flush(batch, runStart, topic: t, into: &aggregator) { i = resume; continue }
                 topics[t].detect(value)
@@ -156,7 +157,15 @@ struct TopicReader {
 
     /// Whether the plan must be detected (again) before `content` is read with it.
     func needsDetection(_ content: Bytes) -> Bool {
-        settings.format == nil && (plan == nil || !TopicReader.shapeMatches(plan!, content))
+        needsDetection(firstByte: TopicReader.firstNonBlank(content))
+    }
+
+    /// The same, from the content's first non-blank byte.
+    @inline(__always)
+    func needsDetection(firstByte: UInt8) -> Bool {
+        guard settings.format == nil else { return false }
+        guard let plan else { return true }
+        return !TopicReader.shapeMatches(plan, firstByte: firstByte)
     }
 
     mutating func detect(_ content: Bytes) {
@@ -200,9 +209,9 @@ struct TopicReader {
 
     /// JSON formats read objects, text formats do not: a message of the other kind means the
     /// producer changed and the format must be detected again.
-    static func shapeMatches(_ plan: FormatPlan, _ content: Bytes) -> Bool {
+    static func shapeMatches(_ plan: FormatPlan, firstByte: UInt8) -> Bool {
         guard plan.envelope == nil, !plan.perLine else { return true }
-        let isObject = firstNonBlank(content) == UInt8(ascii: "{")
+        let isObject = firstByte == UInt8(ascii: "{")
         if plan.format == .jsonLines { return isObject }
         if plan.format == .combined || plan.format == .common { return !isObject }
         return true  // other catalogued formats: only a wholly rejected message re-detects
