@@ -61,6 +61,30 @@ struct MessageBatchingTests {
         #expect(batch.offset(at: 4) == 11 && batch.message(at: 4).payload.map(Array.init) == Array("c\r".utf8))
     }
 
+    /// The polling thread's next batches reuse the buffers of batches the parsing thread released.
+    @Test func releasedBatchesGiveTheirBuffersBack() {
+        let pool = KafkaBatchBufferPool(limit: 2)
+        func fill(_ text: String, count: Int) -> KafkaMessageBatch {
+            var builder = KafkaMessageBatch.Builder(capacity: count, pool: pool)
+            for i in 0..<count {
+                Array(text.utf8).withUnsafeBytes { builder.append(topicIndex: 0, partition: 0, offset: Int64(i), value: $0) }
+            }
+            return builder.build()
+        }
+        var first: KafkaMessageBatch? = fill("one", count: 3)
+        #expect(pool.count == 0)
+        first = nil
+        #expect(first == nil && pool.count == 1)
+        let second = fill("two two", count: 50_000)          // grows the reused buffer past its size
+        #expect(pool.count == 0)
+        #expect(Array(second.joinedValues(49_999 ..< 50_000)) == Array("two two\n".utf8))
+        #expect(second.value(at: 0).map(Array.init) == Array("two two".utf8))
+        // No more buffers are kept than the limit.
+        var batches: [KafkaMessageBatch] = (0..<4).map { _ in fill("x", count: 1) }
+        batches.removeAll()
+        #expect(pool.count == 2)
+    }
+
     @Test func partitionsInTheBatchKeepTheirLastOffset() {
         var builder = KafkaMessageBatch.Builder(capacity: 4)
         for (partition, offset) in [(0, 5), (0, 6), (1, 40), (0, 7), (1, 41)] as [(Int32, Int64)] {
