@@ -38,6 +38,7 @@ public final class KafkaMessageBatch: @unchecked Sendable {
         fileprivate var payloadBytes = 0
         fileprivate var partitions: [(topicIndex: Int, partition: Int32, lastOffset: Int64)] = []
         private let byteCapacity: Int
+        private let entryCapacity: Int
         fileprivate let pool: KafkaBatchBufferPool?
 
         /// - Parameters:
@@ -47,13 +48,18 @@ public final class KafkaMessageBatch: @unchecked Sendable {
         ///     `build` must be called (the batch frees the bytes).
         ///   - pool: where the bytes are taken from and go back to once the batch is released.
         public init(capacity: Int, byteCapacity: Int = 0, pool: KafkaBatchBufferPool? = nil) {
+            self.entryCapacity = capacity
+            self.byteCapacity = byteCapacity
+            self.pool = pool
+        }
+
+        /// Room for the messages, at the first one (an empty poll takes nothing from the pool).
+        private mutating func reserveEntries() {
             if let reused = pool?.takeEntries() {
                 entries = reused
                 entries.removeAll(keepingCapacity: true)
             }
-            entries.reserveCapacity(capacity)
-            self.byteCapacity = byteCapacity
-            self.pool = pool
+            entries.reserveCapacity(entryCapacity)
         }
 
         public var count: Int { entries.count }
@@ -74,6 +80,7 @@ public final class KafkaMessageBatch: @unchecked Sendable {
 
         /// Copies a message's value into the batch (nil: a null value).
         public mutating func append(topicIndex: Int, partition: Int32, offset: Int64, value: UnsafeRawBufferPointer?) {
+            if entries.isEmpty, entries.capacity < entryCapacity { reserveEntries() }
             let start = used
             var length = -1
             if let value {
