@@ -49,6 +49,9 @@ public final class ConsumerEngine: @unchecked Sendable {
     /// Snapshots written and messages parsed so far (tests wait on them; the shutdown log shows them).
     public let snapshotsWritten = Atomic<Int>(0)
     public let messagesRead = Atomic<Int>(0)
+    /// CPU time of the parsing thread, set when it ends (the shutdown log shows it: the parse cost
+    /// per message, apart from librdkafka's and the broker's, is what `scripts/bench-kafka` reports).
+    private let parseCPUNanos = Atomic<UInt64>(0)
 
     public init(settings: ConsumeSettings, output: SnapshotOutput, log: @escaping @Sendable (String) -> Void) throws {
         self.settings = settings
@@ -185,6 +188,11 @@ public final class ConsumerEngine: @unchecked Sendable {
         let done = Completion()
         queue.push(.finish(done))
         done.wait()
+        let messages = messagesRead.load(ordering: .relaxed)
+        let parseSeconds = Double(parseCPUNanos.load(ordering: .acquiring)) / 1e9
+        let pollSeconds = Double(threadCPUNanos()) / 1e9
+        log("apicensus: CPU time: parsing thread \(formatSeconds(parseSeconds)) s, polling thread \(formatSeconds(pollSeconds)) s for \(messages) message(s)"
+            + (messages > 0 ? " (\(formatSeconds(parseSeconds * 1e6 / Double(messages))) µs of parsing each)" : ""))
         consumer.close()
         let failed = failure.withLock { $0 }
         let outcome: Outcome = failed.map { .failed($0) } ?? (drained ? .drained : .stopped)
@@ -239,6 +247,7 @@ public final class ConsumerEngine: @unchecked Sendable {
                 done.signal()
             case .finish(let done)?:
                 writeSnapshot(&work, &clock, final: true, notCommitted: [])
+                parseCPUNanos.store(threadCPUNanos(), ordering: .releasing)
                 done.signal()
                 return
             case nil:
@@ -348,25 +357,32 @@ struct PartitionWork {
     }
 
     mutating func read(_ batch: KafkaMessageBatch, topics: [String], metrics: ConsumerMetrics) {
-        var lastCode = Int64.min
-        var current = 0
         var touched: [Int] = []
-        batch.forEach { message in
-            let code = Int64(message.topicIndex) << 32 | Int64(UInt32(bitPattern: message.partition))
-            if code != lastCode {
-                current = slot(topicIndex: message.topicIndex, partition: message.partition, topics: topics)
-                lastCode = code
-                if !touched.contains(current) { touched.append(current) }
+        var i = 0
+        let count = batch.count
+        // librdkafka hands each partition's messages over in runs (one fetch response each): every
+        // run goes to its partition's aggregator in one call.
+        while i < count {
+            let topicIndex = batch.topicIndex(at: i)
+            let partition = batch.partition(at: i)
+            var bytes = max(batch.valueLength(at: i), 0)
+            var j = i + 1
+            while j < count, batch.partition(at: j) == partition, batch.topicIndex(at: j) == topicIndex {
+                bytes += max(batch.valueLength(at: j), 0)
+                j += 1
             }
+            let current = slot(topicIndex: topicIndex, partition: partition, topics: topics)
+            if !touched.contains(current) { touched.append(current) }
             if !partitions[current].everRead {
-                partitions[current].start = message.offset
+                partitions[current].start = batch.offset(at: i)
                 partitions[current].everRead = true
             }
-            reader.read(message, partition: partitions[current].key, into: &partitions[current].aggregator)
-            partitions[current].end = message.offset + 1
+            reader.read(batch, i ..< j, partition: partitions[current].key, into: &partitions[current].aggregator)
+            partitions[current].end = batch.offset(at: j - 1) + 1
             partitions[current].hasMessages = true
-            partitions[current].pendingMessages += 1
-            partitions[current].pendingBytes += message.payload?.count ?? 0
+            partitions[current].pendingMessages += j - i
+            partitions[current].pendingBytes += bytes
+            i = j
         }
         for i in touched {
             let p = partitions[i]
@@ -473,6 +489,13 @@ struct SnapshotClock {
             return (.tumbling, windowStart, now, false)
         }
     }
+}
+
+/// Seconds with two decimals (`1.25`), three below 0.1.
+func formatSeconds(_ seconds: Double) -> String {
+    let digits = seconds < 0.1 ? 1000.0 : 100.0
+    let rounded = (seconds * digits).rounded() / digits
+    return "\(rounded)"
 }
 
 /// Logs a repeated error once, then at most once a minute with how often it repeated.

@@ -22,6 +22,10 @@ public final class KafkaConsumer: @unchecked Sendable {
     /// The consumer queue (messages, events, callbacks) and the array `pollBatch` fills from it.
     private let consumerQueue: OpaquePointer
     private var pollBuffer: [UnsafeMutablePointer<rd_kafka_message_t>?] = []
+    /// Value bytes of the last batch; polling thread only.
+    private var lastBatchBytes = 0
+    /// The batches' buffers, back from the thread that read them.
+    private let batchBuffers = KafkaBatchBufferPool()
     private let closed = Atomic<Bool>(false)
 
     /// Properties the consumer needs and sets unless given: explicit commits only, partition EOF
@@ -116,19 +120,32 @@ public final class KafkaConsumer: @unchecked Sendable {
     /// when a rebalance needs the application (the rebalance callback yields). Polling thread only.
     public func pollBatch(maxMessages: Int, maxBytes: Int, timeoutMilliseconds: Int32) -> PollResult {
         var result = PollResult()
-        let batch = KafkaMessageBatch(capacity: min(maxMessages, 1024))
+        // Room for as many value bytes as the last batch held: a busy stream fills its batches alike.
+        var batch = KafkaMessageBatch.Builder(capacity: min(maxMessages, 1024), byteCapacity: min(lastBatchBytes + lastBatchBytes / 8, maxBytes + (1 << 20)),
+                                                pool: batchBuffers)
         if pollBuffer.count < maxMessages {
             pollBuffer = [UnsafeMutablePointer<rd_kafka_message_t>?](repeating: nil, count: maxMessages)
         }
         var timeout = timeoutMilliseconds
-        while batch.count < maxMessages, batch.payloadBytes < maxBytes, result.rebalance == nil {
+        while batch.count < maxMessages, batch.payloadByteCount < maxBytes, result.rebalance == nil {
             let wanted = maxMessages - batch.count
-            let n = pollBuffer.withUnsafeMutableBufferPointer {
-                rd_kafka_consume_batch_queue(consumerQueue, timeout, $0.baseAddress, wanted)
-            }
-            for i in 0..<max(n, 0) {
-                keepOrReport(pollBuffer[i]!, batch: batch, result: &result)
-                pollBuffer[i] = nil
+            // One access to the buffer and a local topic cache per call: per message, the class's
+            // stored properties would each cost a dynamic exclusivity check.
+            var lastTopic: (rkt: OpaquePointer?, index: Int) = (nil, -1)
+            let n = pollBuffer.withUnsafeMutableBufferPointer { buffer in
+                let n = rd_kafka_consume_batch_queue(consumerQueue, timeout, buffer.baseAddress, wanted)
+                for i in 0..<max(n, 0) {
+                    let message = buffer[i]!
+                    buffer[i] = nil
+                    let m = message.pointee
+                    if m.err == RD_KAFKA_RESP_ERR_NO_ERROR {
+                        if m.rkt != lastTopic.rkt { lastTopic = (m.rkt, topicIndex(m.rkt)) }
+                        batch.append(message, topicIndex: lastTopic.index)
+                    } else {
+                        report(message, result: &result)
+                    }
+                }
+                return n
             }
             if let rebalance = context.pendingRebalance {
                 context.pendingRebalance = nil
@@ -138,16 +155,14 @@ public final class KafkaConsumer: @unchecked Sendable {
             if n < wanted { break }
             timeout = 0
         }
-        if batch.count > 0 { result.messages = batch }
+        lastBatchBytes = batch.payloadByteCount
+        if batch.count > 0 { result.messages = batch.build() }
         return result
     }
 
-    private func keepOrReport(_ message: UnsafeMutablePointer<rd_kafka_message_t>, batch: KafkaMessageBatch, result: inout PollResult) {
+    /// An event in the message stream: a partition's end or an error.
+    private func report(_ message: UnsafeMutablePointer<rd_kafka_message_t>, result: inout PollResult) {
         let m = message.pointee
-        if m.err == RD_KAFKA_RESP_ERR_NO_ERROR {
-            batch.append(message, topicIndex: topicIndex(m.rkt))
-            return
-        }
         defer { rd_kafka_message_destroy(message) }
         let partition = m.rkt.map { TopicPartition(topic: String(cString: rd_kafka_topic_name($0)), partition: m.partition) }
         if m.err == RD_KAFKA_RESP_ERR__PARTITION_EOF, let partition {
@@ -276,62 +291,4 @@ public final class KafkaConsumer: @unchecked Sendable {
 
     /// librdkafka's version string (the library actually loaded, not the headers built against).
     public static var libraryVersion: String { String(cString: rd_kafka_version_str()) }
-}
-
-/// Messages taken by one `pollBatch`, owned until the batch is released (librdkafka's buffers, no
-/// copy). May be handed to another thread; read by one thread at a time.
-public final class KafkaMessageBatch: @unchecked Sendable {
-    private var messages: [UnsafeMutablePointer<rd_kafka_message_t>] = []
-    private var topicIndices: [Int] = []
-    public private(set) var payloadBytes = 0
-
-    init(capacity: Int) {
-        messages.reserveCapacity(capacity)
-        topicIndices.reserveCapacity(capacity)
-    }
-
-    deinit {
-        for m in messages { rd_kafka_message_destroy(m) }
-    }
-
-    /// Each partition present in the batch with its last offset, in order of first appearance.
-    public private(set) var partitions: [(topicIndex: Int, partition: Int32, lastOffset: Int64)] = []
-
-    func append(_ message: UnsafeMutablePointer<rd_kafka_message_t>, topicIndex: Int) {
-        messages.append(message)
-        topicIndices.append(topicIndex)
-        let m = message.pointee
-        payloadBytes += m.len
-        if let i = partitions.lastIndex(where: { $0.topicIndex == topicIndex && $0.partition == m.partition }) {
-            partitions[i].lastOffset = m.offset
-        } else {
-            partitions.append((topicIndex, m.partition, m.offset))
-        }
-    }
-
-    public var count: Int { messages.count }
-
-    /// Calls `body` for every message in order. The payload view is valid only inside `body`.
-    @inlinable
-    public func forEach(_ body: (KafkaMessage) throws -> Void) rethrows {
-        for i in 0..<count { try body(message(at: i)) }
-    }
-
-    @usableFromInline
-    func message(at i: Int) -> KafkaMessage {
-        let m = messages[i].pointee
-        let payload = m.payload.map { UnsafeBufferPointer(start: $0.assumingMemoryBound(to: UInt8.self), count: m.len) }
-        return KafkaMessage(topicIndex: topicIndices[i], partition: m.partition, offset: m.offset, payload: payload)
-    }
-
-}
-
-/// One message, seen inside `KafkaMessageBatch.forEach`.
-public struct KafkaMessage {
-    /// Index of the topic in `KafkaConsumer.topics` (-1 for a topic not subscribed by name).
-    public let topicIndex: Int
-    public let partition: Int32
-    public let offset: Int64
-    /// The value; nil for a null value (a tombstone), empty for an empty one.
-    public let payload: UnsafeBufferPointer<UInt8>?
 }

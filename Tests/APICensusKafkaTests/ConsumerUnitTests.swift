@@ -61,23 +61,10 @@ struct KafkaPropertiesTests {
 
 @Suite("Message payloads")
 struct MessageReaderTests {
-    /// Reads values as messages of partition 0 (offsets from 0) and returns the state.
+    /// Reads values as messages of partition 0 (offsets from 0), all in one batch, and returns the state.
     func read(_ values: [[UInt8]?], settings: TopicSettings = TopicSettings(name: "t"), maxBytes: Int = 1 << 20,
               log: LogCollector = LogCollector()) -> AggregateState {
-        var reader = MessageReader(topics: [settings], maxMessageBytes: maxBytes, log: log.handler)
-        var aggregator = CallAggregator()
-        for (offset, value) in values.enumerated() {
-            if var v = value {
-                v.withUnsafeMutableBufferPointer { buffer in
-                    let message = KafkaMessage(topicIndex: 0, partition: 0, offset: Int64(offset), payload: UnsafeBufferPointer(buffer))
-                    reader.read(message, partition: PartitionKey(topic: "t", partition: 0), into: &aggregator)
-                }
-            } else {
-                reader.read(KafkaMessage(topicIndex: 0, partition: 0, offset: Int64(offset), payload: nil),
-                            partition: PartitionKey(topic: "t", partition: 0), into: &aggregator)
-            }
-        }
-        return aggregator.snapshot()
+        MessageBatchTesting.read(values, settings: settings, maxBytes: maxBytes, log: log)
     }
 
     let clf = Array(#"203.0.113.7 - - [10/Oct/2026:13:55:36 +0000] "GET /api/v1/users/42 HTTP/1.1" 200 512 "-" "curl/8.5.0""#.utf8)

@@ -15,6 +15,14 @@ import APICensusKafka
 /// matching it (a JSON object for a text format or the reverse) and after a message whose every
 /// line the cached format rejected (that message stays counted as rejected: nothing is parsed twice).
 ///
+/// Consecutive messages of a partition whose values are log text in the topic's current format
+/// lie one after the other in the batch (`KafkaMessageBatch`): they are parsed as ONE chunk, with a
+/// table of where each message starts (`JoinedRecords`) so that a rejected line is still named by
+/// its message's offset and its line within the message. That makes the per-message cost a few
+/// array appends instead of a parser call and an update of the input's counters. The result is the
+/// same as reading the messages one by one: a message whose every line is rejected ends the chunk
+/// when the format is detected, and the next message is detected again.
+///
 /// Messages that hold no log text — null values (tombstones), empty values, values over
 /// `maxMessageBytes` — are counted as rejected with their own reasons and logged with topic,
 /// partition and offset. Nothing here grows with the number of messages.
@@ -25,6 +33,8 @@ struct MessageReader {
     let maxMessageBytes: Int
     private var logged: [RejectReason: Int] = [:]
     private let log: @Sendable (String) -> Void
+    /// The messages being joined into one chunk (reused from run to run).
+    private var run = JoinedRecords()
 
     /// Bad messages logged one by one per reason before the log goes quiet (they stay counted).
     static let loggedPerReason = 20
@@ -35,37 +45,77 @@ struct MessageReader {
         self.log = log
     }
 
-    /// Reads one message into the aggregator of its partition (input 0 of that aggregator).
-    /// Returns the number of lines it held.
-    @discardableResult
-    mutating func read(_ message: KafkaMessage, partition key: PartitionKey, into aggregator: inout CallAggregator) -> Int {
-        let location = LineLocation(input: 0, chunk: 0, lineInChunk: 0, byteOffset: message.offset)
-        guard let payload = message.payload else {
-            reject(.nullMessage, key, message.offset, bytes: 0, "null value: a tombstone", &aggregator, at: location)
-            return 1
-        }
-        if payload.count == 0 {
-            reject(.emptyMessage, key, message.offset, bytes: 0, "empty value", &aggregator, at: location)
-            return 1
-        }
-        if payload.count > maxMessageBytes {
-            reject(.oversizedMessage, key, message.offset, bytes: Int64(payload.count),
-                   "value of \(payload.count) bytes is over --max-message-bytes \(maxMessageBytes); not read", &aggregator, at: location)
-            return 1
-        }
-        let t = message.topicIndex >= 0 && message.topicIndex < topics.count ? message.topicIndex : 0
-        var content = payload
-        // Only a JSON object can be a shipper document: raw lines skip the unwrapper altogether.
-        if topics[t].envelopes, TopicReader.firstNonBlank(payload) == UInt8(ascii: "{"),
-           case .line(let inner) = unwrapper.unwrap(payload) {
-            content = inner
-            if content.count == 0 {
-                reject(.emptyMessage, key, message.offset, bytes: Int64(payload.count),
-                       "envelope whose log field is empty", &aggregator, at: location)
-                return 1
+    /// Reads messages `range` of `batch`, all of one partition, into that partition's aggregator
+    /// (input 0 of it), in order.
+    mutating func read(_ batch: KafkaMessageBatch, _ range: Range<Int>, partition key: PartitionKey,
+                       into aggregator: inout CallAggregator) {
+        guard !range.isEmpty else { return }
+        let topicIndex = batch.topicIndex(at: range.lowerBound)
+        let t = topicIndex >= 0 && topicIndex < topics.count ? topicIndex : 0
+        var runStart = range.lowerBound
+        run.removeAll()
+        var i = range.lowerBound
+        while true {
+            guard i < range.upperBound else {
+                // The run's last records may have to be read again (see `flush`).
+                if let resume = flush(batch, runStart, topic: t, into: &aggregator) { i = resume; continue }
+                return
             }
+            let offset = batch.offset(at: i)
+            let location = LineLocation(input: 0, chunk: 0, lineInChunk: 0, byteOffset: offset)
+            let length = batch.valueLength(at: i)
+            if length <= 0 || length > maxMessageBytes {
+                if let resume = flush(batch, runStart, topic: t, into: &aggregator) { i = resume; continue }
+                if length < 0 {
+                    reject(.nullMessage, key, offset, bytes: 0, "null value: a tombstone", &aggregator, at: location)
+                } else if length == 0 {
+                    reject(.emptyMessage, key, offset, bytes: 0, "empty value", &aggregator, at: location)
+                } else {
+                    reject(.oversizedMessage, key, offset, bytes: Int64(length),
+                           "value of \(length) bytes is over --max-message-bytes \(maxMessageBytes); not read", &aggregator, at: location)
+                }
+                i += 1
+                continue
+            }
+            let value = batch.value(at: i)!
+            // Only a JSON object can be a shipper document: raw lines skip the unwrapper altogether.
+            // An enveloped message is read alone (its inner line is not in the batch's buffer).
+            let first = TopicReader.firstNonBlank(value)
+            if topics[t].envelopes, first == UInt8(ascii: "{"),
+               case .line(let inner) = unwrapper.unwrap(value) {
+                // The unwrapper keeps no state between documents: a message read again after a
+                // resume is unwrapped again, to the same line.
+                if let resume = flush(batch, runStart, topic: t, into: &aggregator) { i = resume; continue }
+                if inner.count == 0 {
+                    reject(.emptyMessage, key, offset, bytes: Int64(length),
+                           "envelope whose log field is empty", &aggregator, at: location)
+                } else {
+                    topics[t].read(inner, offset: offset, into: &aggregator)
+                }
+                i += 1
+                continue
+            }
+            if topics[t].needsDetection(firstByte: first) {
+                // The run so far was read with the plan it was joined under.
+                if let resume = flush(batch, runStart, topic: t, into: &aggregator) { i = resume; continue }
+                topics[t].detect(value)
+            }
+            if run.isEmpty { runStart = i }
+            run.append(offset: offset, length: batch.spanLength(at: i), addedSeparator: batch.separatorAdded(at: i))
+            i += 1
         }
-        return topics[t].read(content, offset: message.offset, into: &aggregator)
+    }
+
+    /// Parses the joined run, if any. When the topic's format is detected and a message of the run
+    /// had every line rejected, parsing stops after it (the plan is dropped): returns the index of
+    /// the next message, to be read again from there (joined anew, after a new detection).
+    private mutating func flush(_ batch: KafkaMessageBatch, _ runStart: Int, topic t: Int, into aggregator: inout CallAggregator) -> Int? {
+        guard !run.isEmpty else { return nil }
+        let count = run.count
+        let result = topics[t].read(joined: batch.joinedValues(runStart ..< runStart + count), records: run, into: &aggregator)
+        run.removeAll()
+        if let stopped = result.stoppedAfterRejectedRecord, stopped + 1 < count { return runStart + stopped + 1 }
+        return nil
     }
 
     private mutating func reject(_ reason: RejectReason, _ key: PartitionKey, _ offset: Int64, bytes: Int64, _ what: String,
@@ -99,6 +149,8 @@ struct TopicReader {
     private var json: JSONLinesParser
     private var others: [FormatPlan: AnyLineParser] = [:]
     private var unrecognised = UnrecognisedFormatParser()
+    /// The table of a message read alone.
+    private var single = JoinedRecords()
 
     init(_ settings: TopicSettings) {
         self.settings = settings
@@ -109,39 +161,65 @@ struct TopicReader {
         json = JSONLinesParser(fieldMap: settings.fieldMap)
     }
 
+    /// Whether the plan must be detected (again) before `content` is read with it.
+    func needsDetection(_ content: Bytes) -> Bool {
+        needsDetection(firstByte: TopicReader.firstNonBlank(content))
+    }
+
+    /// The same, from the content's first non-blank byte.
+    @inline(__always)
+    func needsDetection(firstByte: UInt8) -> Bool {
+        guard settings.format == nil else { return false }
+        guard let plan else { return true }
+        return !TopicReader.shapeMatches(plan, firstByte: firstByte)
+    }
+
+    mutating func detect(_ content: Bytes) {
+        plan = FormatDetector.detect(sample: content, formats: formats)?.plan
+    }
+
+    /// Reads one message's log text (an envelope's inner line), detecting the format first if
+    /// needed. Returns the number of lines it held.
+    @discardableResult
     mutating func read(_ content: Bytes, offset: Int64, into aggregator: inout CallAggregator) -> Int {
-        let detecting = settings.format == nil
-        if detecting, plan == nil || !TopicReader.shapeMatches(plan!, content) {
-            plan = FormatDetector.detect(sample: content, formats: formats)?.plan
-        }
+        if needsDetection(content) { detect(content) }
+        single.removeAll()
+        single.append(offset: offset, length: content.count, addedSeparator: false)
+        return read(joined: content, records: single, into: &aggregator).lines
+    }
+
+    /// Reads messages joined into one chunk with the current plan (the caller detected it on the
+    /// first of them and checked the others' shape). When the format is detected, parsing stops
+    /// after a message whose every line was rejected and the plan is dropped: the next message is
+    /// detected again.
+    mutating func read(joined chunk: Bytes, records: JoinedRecords, into aggregator: inout CallAggregator) -> JoinedConsumeResult {
+        let stop = settings.format == nil
+        // The role, fields and host of the plan's records (stored only when they changed).
         aggregator.setContext(context, for: 0)
-        let rejectedBefore = aggregator.rejectedLineCount
-        let lines: Int
+        let result: JoinedConsumeResult
         switch plan {
         case let p? where p.envelope == nil && !p.perLine && p.format == .combined:
-            lines = TopicReader.consume(content, offset, &aggregator, &combined)
+            result = aggregator.consume(joined: chunk, records: records, input: 0, chunkIndex: 0, stopAfterRejectedRecord: stop, parser: &combined)
         case let p? where p.envelope == nil && !p.perLine && p.format == .common:
-            lines = TopicReader.consume(content, offset, &aggregator, &common)
+            result = aggregator.consume(joined: chunk, records: records, input: 0, chunkIndex: 0, stopAfterRejectedRecord: stop, parser: &common)
         case let p? where p.envelope == nil && !p.perLine && p.format == .jsonLines:
-            lines = TopicReader.consume(content, offset, &aggregator, &json)
+            result = aggregator.consume(joined: chunk, records: records, input: 0, chunkIndex: 0, stopAfterRejectedRecord: stop, parser: &json)
         case let p?:
             var parser = others[p] ?? AnyLineParser(formats.makeParser(p))
-            lines = TopicReader.consume(content, offset, &aggregator, &parser)
+            result = aggregator.consume(joined: chunk, records: records, input: 0, chunkIndex: 0, stopAfterRejectedRecord: stop, parser: &parser)
             others[p] = parser
         case nil:
-            lines = TopicReader.consume(content, offset, &aggregator, &unrecognised)
+            result = aggregator.consume(joined: chunk, records: records, input: 0, chunkIndex: 0, stopAfterRejectedRecord: stop, parser: &unrecognised)
         }
-        if detecting, lines > 0, aggregator.rejectedLineCount &- rejectedBefore == UInt64(lines) {
-            plan = nil
-        }
-        return lines
+        if result.stoppedAfterRejectedRecord != nil { plan = nil }
+        return result
     }
 
     /// JSON formats read objects, text formats do not: a message of the other kind means the
     /// producer changed and the format must be detected again.
-    static func shapeMatches(_ plan: FormatPlan, _ content: Bytes) -> Bool {
+    static func shapeMatches(_ plan: FormatPlan, firstByte: UInt8) -> Bool {
         guard plan.envelope == nil, !plan.perLine else { return true }
-        let isObject = firstNonBlank(content) == UInt8(ascii: "{")
+        let isObject = firstByte == UInt8(ascii: "{")
         if plan.format == .jsonLines { return isObject }
         if plan.format == .combined || plan.format == .common { return !isObject }
         return true  // other catalogued formats: only a wholly rejected message re-detects
@@ -150,32 +228,5 @@ struct TopicReader {
     static func firstNonBlank(_ bytes: Bytes) -> UInt8 {
         for b in bytes where b != 0x20 && b != 0x09 && b != 0x0A && b != 0x0D { return b }
         return 0
-    }
-
-    /// Parses every line of `content`. Each line's location is (line in the message, Kafka offset):
-    /// a one-line message (the usual case) is one call; a message of several lines is parsed line
-    /// by line so that every line is located at the message's offset.
-    static func consume<P: LineParser>(_ content: Bytes, _ offset: Int64, _ aggregator: inout CallAggregator, _ parser: inout P) -> Int {
-        guard let base = content.baseAddress, content.count > 0 else { return 0 }
-        let count = content.count
-        // A newline before the last byte means several lines.
-        if count < 2 || memchr(base, 0x0A, count - 1) == nil {
-            return aggregator.consume(chunk: content, input: 0, chunkIndex: 0, firstLine: 0, startOffset: offset, parser: &parser)
-        }
-        var line = 0
-        var start = 0
-        while start < count {
-            let rest = count - start
-            let end: Int
-            if let nl = memchr(base + start, 0x0A, rest) {
-                end = UnsafePointer<UInt8>(nl.assumingMemoryBound(to: UInt8.self)) - base + 1
-            } else {
-                end = count
-            }
-            line += aggregator.consume(chunk: Bytes(start: base + start, count: end - start), input: 0, chunkIndex: 0,
-                                       firstLine: line, startOffset: offset, parser: &parser)
-            start = end
-        }
-        return line
     }
 }

@@ -101,14 +101,57 @@ public struct CallAggregator {
     @_specialize(exported: true, where P == MixedFormatParser)
     public mutating func consume<P: LineParser>(chunk: Bytes, input: Int, chunkIndex: Int, firstLine: Int,
                                        startOffset: Int64, parser: inout P) -> Int {
-        guard let base = chunk.baseAddress, chunk.count > 0 else { return 0 }
+        var locator = ByteOffsetLocator(input: input, chunk: chunkIndex, startOffset: startOffset)
+        return consumeLines(chunk, input: input, chunkIndex: chunkIndex, firstLine: firstLine, joined: nil,
+                            parser: &parser, locator: &locator).lines
+    }
+
+    /// Parses a chunk joined from records (consecutive Kafka messages of one partition): one pass and
+    /// one update of the input's counters for all of them. A rejected line is located at its record's
+    /// offset and its line within the record (`LineLocation.byteOffset` and `lineInChunk`), as if the
+    /// record had been consumed alone at `chunkIndex` with `startOffset` = its offset; the separators
+    /// added between records are not counted as bytes.
+    ///
+    /// With `stopAfterRejectedRecord`, parsing stops after the first record whose every line was
+    /// rejected (a reader that detects formats detects again before the next record); the result
+    /// says which, and the records after it are left to the caller.
+    @_specialize(exported: true, where P == CombinedLogParser)
+    @_specialize(exported: true, where P == JSONLinesParser)
+    @_specialize(exported: true, where P == UnrecognisedFormatParser)
+    @_specialize(exported: true, where P == AnyLineParser)
+    @_specialize(exported: true, where P == EnvelopedParser<CombinedLogParser>)
+    @_specialize(exported: true, where P == EnvelopedParser<AnyLineParser>)
+    @_specialize(exported: true, where P == MixedFormatParser)
+    public mutating func consume<P: LineParser>(joined chunk: Bytes, records: JoinedRecords, input: Int, chunkIndex: Int,
+                                                stopAfterRejectedRecord: Bool, parser: inout P) -> JoinedConsumeResult {
+        guard chunk.count > 0, !records.isEmpty else { return JoinedConsumeResult(lines: 0, records: 0) }
+        precondition(records.joinedBytes == chunk.count, "the records' table must describe the whole chunk")
+        var locator = JoinedRecordLocator(records: records, input: input, chunk: chunkIndex,
+                                          stopAfterRejectedRecord: stopAfterRejectedRecord)
+        let (lines, consumed) = consumeLines(chunk, input: input, chunkIndex: chunkIndex, firstLine: 0,
+                                             joined: records, parser: &parser, locator: &locator)
+        if let stopped = locator.stoppedAfter {
+            return JoinedConsumeResult(lines: lines, records: stopped + 1, stoppedAfterRejectedRecord: stopped)
+        }
+        precondition(consumed >= chunk.count)
+        return JoinedConsumeResult(lines: lines, records: records.count)
+    }
+
+    /// The line loop of both `consume` forms; `joined` (the records' table of a joined chunk) tells
+    /// which bytes were added between records and are not input.
+    @inline(__always)
+    private mutating func consumeLines<P: LineParser, L: RejectedLineLocator>(
+        _ chunk: Bytes, input: Int, chunkIndex: Int, firstLine: Int, joined: JoinedRecords?,
+        parser: inout P, locator: inout L
+    ) -> (lines: Int, consumed: Int) {
+        guard let base = chunk.baseAddress, chunk.count > 0 else { return (0, 0) }
         var counters = state.files[input] ?? InputFileCounters()
         let source = sources[input] ?? CallAggregator.unspecifiedSource
         let parsedBefore = counters.parsed
         var call = RawCall()
         var position = 0
         var lineIndex = firstLine
-        let end = chunk.count
+        var end = chunk.count
         while position < end {
             let rest = end - position
             let newline = memchr(base + position, 0x0A, rest)
@@ -119,9 +162,10 @@ public struct CallAggregator {
             counters.lines += 1
             if line.count > options.maxLineLength {
                 counters.rejected += 1
-                reject(.tooLong, line: Bytes(start: line.baseAddress, count: 0),
-                       at: LineLocation(input: input, chunk: chunkIndex, lineInChunk: lineIndex,
-                                        byteOffset: startOffset + Int64(position)))
+                let (location, stop) = locator.locate(lineStart: position, nextLine: lineEnd + 1, lineIndex: lineIndex,
+                                                      in: base, count: chunk.count)
+                reject(.tooLong, line: Bytes(start: line.baseAddress, count: 0), at: location)
+                if let stop { end = stop }
             } else {
                 switch parser.parse(line, into: &call) {
                 case .call:
@@ -133,22 +177,29 @@ public struct CallAggregator {
                     // A server's own error or diagnostic line among access records says what it is.
                     if reason != .errorLog, ErrorLogLine.matches(line) { reason = .errorLog }
                     counters.rejected += 1
-                    reject(reason, line: line,
-                           at: LineLocation(input: input, chunk: chunkIndex, lineInChunk: lineIndex,
-                                            byteOffset: startOffset + Int64(position)))
+                    let (location, stop) = locator.locate(lineStart: position, nextLine: lineEnd + 1, lineIndex: lineIndex,
+                                                          in: base, count: chunk.count)
+                    reject(reason, line: line, at: location)
+                    if let stop { end = stop }
                 }
             }
             lineIndex += 1
             position = lineEnd + 1
         }
-        counters.bytes += Int64(chunk.count)
+        let consumed = min(position, chunk.count)
+        if let joined {
+            let records = consumed >= chunk.count ? joined.count : joined.record(containing: consumed - 1) + 1
+            counters.bytes += Int64(joined.contentBytes(ofFirst: records, chunkCount: chunk.count))
+        } else {
+            counters.bytes += Int64(consumed)
+        }
         if counters.parsed > parsedBefore {
             state.run.recordsByRole[source.roleIndex] &+= counters.parsed - parsedBefore
             state.run.observableFields.formUnion(source.yields)
         }
         state.files[input] = counters
         state.chunkLines[AggregateState.ChunkKey(input: input, chunk: chunkIndex), default: 0] += UInt64(lineIndex - firstLine)
-        return lineIndex - firstLine
+        return (lineIndex - firstLine, consumed)
     }
 
     /// A line the reader had to skip because it exceeds the limit (it never reached a parser).

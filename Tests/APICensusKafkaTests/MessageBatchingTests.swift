@@ -1,0 +1,175 @@
+import Testing
+@testable import APICensusConsumer
+@testable import APICensusCore
+@testable import APICensusKafka
+
+/// Builds `KafkaMessageBatch`es from values (the same copy the polling thread makes of librdkafka's
+/// messages) and reads them with the parsing thread's `MessageReader`.
+enum MessageBatchTesting {
+    static func batch(_ values: [[UInt8]?], partition: Int32 = 0, firstOffset: Int64 = 0) -> KafkaMessageBatch {
+        var builder = KafkaMessageBatch.Builder(capacity: values.count)
+        for (i, value) in values.enumerated() {
+            if let value {
+                value.withUnsafeBytes { builder.append(topicIndex: 0, partition: partition, offset: firstOffset + Int64(i), value: $0) }
+            } else {
+                builder.append(topicIndex: 0, partition: partition, offset: firstOffset + Int64(i), value: nil)
+            }
+        }
+        return builder.build()
+    }
+
+    /// Reads values as messages of partition 0 (offsets from 0), `perBatch` messages per batch (all
+    /// in one batch by default), and returns the state.
+    static func read(_ values: [[UInt8]?], settings: TopicSettings = TopicSettings(name: "t"), maxBytes: Int = 1 << 20,
+                     perBatch: Int = Int.max, log: LogCollector = LogCollector()) -> AggregateState {
+        var reader = MessageReader(topics: [settings], maxMessageBytes: maxBytes, log: log.handler)
+        var aggregator = CallAggregator()
+        var start = 0
+        while start < values.count {
+            let end = min(values.count, start + min(perBatch, values.count))
+            let batch = batch(Array(values[start..<end]), firstOffset: Int64(start))
+            reader.read(batch, 0 ..< batch.count, partition: PartitionKey(topic: settings.name, partition: 0), into: &aggregator)
+            start = end
+        }
+        return aggregator.snapshot()
+    }
+}
+
+@Suite("Message batches: one chunk per run of messages")
+struct MessageBatchingTests {
+    let clf = Array(#"203.0.113.7 - - [10/Oct/2026:13:55:36 +0000] "GET /api/v1/users/42?api_key=k3y HTTP/1.1" 200 512 "-" "curl/8.5.0""#.utf8)
+    let post = Array(#"198.51.100.9 - - [10/Oct/2026:13:55:37 +0000] "POST /api/v1/orders HTTP/1.1" 201 12 "-" "app/2""#.utf8)
+    let json = Array(#"{"time_iso8601":"2026-10-10T13:55:36+00:00","remote_addr":"203.0.113.7","request":"POST /api/v1/orders HTTP/1.1","status":201,"body_bytes_sent":12}"#.utf8)
+    let garbage = Array("garbage password=hunter2".utf8)
+    let nl: [UInt8] = [0x0A]
+
+    func filebeat(_ line: [UInt8]) -> [UInt8] {
+        let escaped = String(decoding: line, as: UTF8.self).replacingOccurrences(of: "\"", with: "\\\"")
+        return Array(#"{"@timestamp":"2026-10-10T13:55:36.000Z","message":"\#(escaped)"}"#.utf8)
+    }
+
+    @Test func theBatchCopiesValuesAndEndsEachWithANewline() {
+        let batch = MessageBatchTesting.batch([Array("a".utf8), Array("b\n".utf8), [], nil, Array("c\r".utf8)], firstOffset: 7)
+        #expect(batch.count == 5 && batch.payloadBytes == 5)
+        #expect(batch.value(at: 0).map(Array.init) == Array("a".utf8))
+        #expect(batch.value(at: 1).map(Array.init) == Array("b\n".utf8))
+        #expect(batch.value(at: 2).map(Array.init) == [])
+        #expect(batch.value(at: 3) == nil && batch.valueLength(at: 3) == -1)
+        #expect((0..<5).map { batch.separatorAdded(at: $0) } == [true, false, false, false, true])
+        #expect(Array(batch.joinedValues(0 ..< 2)) == Array("a\nb\n".utf8))
+        #expect(Array(batch.joinedValues(4 ..< 5)) == Array("c\r\n".utf8))
+        #expect(batch.offset(at: 4) == 11 && batch.message(at: 4).payload.map(Array.init) == Array("c\r".utf8))
+    }
+
+    /// The polling thread's next batches reuse the buffers of batches the parsing thread released.
+    @Test func releasedBatchesGiveTheirBuffersBack() {
+        let pool = KafkaBatchBufferPool(limit: 2)
+        func fill(_ text: String, count: Int) -> KafkaMessageBatch {
+            var builder = KafkaMessageBatch.Builder(capacity: count, pool: pool)
+            for i in 0..<count {
+                Array(text.utf8).withUnsafeBytes { builder.append(topicIndex: 0, partition: 0, offset: Int64(i), value: $0) }
+            }
+            return builder.build()
+        }
+        var first: KafkaMessageBatch? = fill("one", count: 3)
+        #expect(pool.count == 0)
+        first = nil
+        #expect(first == nil && pool.count == 1)
+        let second = fill("two two", count: 50_000)          // grows the reused buffer past its size
+        #expect(pool.count == 0)
+        #expect(Array(second.joinedValues(49_999 ..< 50_000)) == Array("two two\n".utf8))
+        #expect(second.value(at: 0).map(Array.init) == Array("two two".utf8))
+        // No more buffers are kept than the limit.
+        var batches: [KafkaMessageBatch] = (0..<4).map { _ in fill("x", count: 1) }
+        batches.removeAll()
+        #expect(pool.count == 2)
+    }
+
+    @Test func partitionsInTheBatchKeepTheirLastOffset() {
+        var builder = KafkaMessageBatch.Builder(capacity: 4)
+        for (partition, offset) in [(0, 5), (0, 6), (1, 40), (0, 7), (1, 41)] as [(Int32, Int64)] {
+            [UInt8]("x".utf8).withUnsafeBytes { builder.append(topicIndex: 0, partition: partition, offset: offset, value: $0) }
+        }
+        let batch = builder.build()
+        #expect(batch.partitions.map(\.partition) == [0, 1])
+        #expect(batch.partitions.map(\.lastOffset) == [7, 41])
+    }
+
+    /// Everything a partition can carry, mixed in one batch: the state must be the one of reading
+    /// each message alone, and whole-message rejections keep their exact counts and offsets.
+    @Test func oneBatchReadsLikeOneMessageAtATime() {
+        let values: [[UInt8]?] = [
+            clf, post + nl, nil, clf,                                  // 0-3
+            clf + nl + garbage + nl + post, [],                        // 4-5: a rejected second line; empty
+            [UInt8](repeating: 0x41, count: 300), clf,                 // 6-7: oversized
+            filebeat(post), clf, garbage, post,                        // 8-11: enveloped; a wholly rejected message
+            nil, nil, clf + Array("\r\n".utf8),                        // 12-14
+        ]
+        let log = LogCollector()
+        let joined = MessageBatchTesting.read(values, maxBytes: 260, log: log)
+        let alone = MessageBatchTesting.read(values, maxBytes: 260, perBatch: 1)
+        #expect(joined == alone)
+        #expect(joined.rejectedByReason[.nullMessage] == 3)
+        #expect(joined.rejectedByReason[.emptyMessage] == 1)
+        #expect(joined.rejectedByReason[.oversizedMessage] == 1)
+        #expect(joined.files[0]?.parsed == 10)
+        #expect(joined.files[0]?.lines == 17)
+        let located = Set(joined.samples.map { "\($0.reason.rawValue)@\($0.location.byteOffset):\(joined.lineNumber(of: $0.location))" })
+        #expect(located.isSuperset(of: ["null_message@2:1", "null_message@12:1", "empty_message@5:1", "oversized_message@6:1"]))
+        // The rejected lines inside joined runs: message 4's second line, message 10.
+        #expect(joined.samples.contains { $0.location.byteOffset == 4 && joined.lineNumber(of: $0.location) == 2 })
+        #expect(joined.samples.contains { $0.location.byteOffset == 10 && joined.lineNumber(of: $0.location) == 1 })
+        #expect(joined.samples.allSatisfy { !$0.text.contains("hunter2") && !$0.text.contains("k3y") })
+        #expect(log.contains("t partition 0 offset 12: null value"))
+        #expect(log.contains("t partition 0 offset 6: value of 300 bytes"))
+        // Bytes: raw values and oversized ones whole, enveloped ones by their inner line (as before joining).
+        #expect(joined.files[0]?.bytes == alone.files[0]?.bytes)
+    }
+
+    /// A detected format that rejects a whole message is detected again on the next one, in the
+    /// middle of a joined run as between messages.
+    @Test func aWhollyRejectedMessageInARunMakesTheNextOneDetectedAgain() {
+        let haproxy = Array(FormatDescriptor.haproxy.example.utf8)
+        let values: [[UInt8]?] = [clf, clf, haproxy, haproxy, haproxy, clf, json, json]
+        let joined = MessageBatchTesting.read(values)
+        #expect(joined == MessageBatchTesting.read(values, perBatch: 1))
+        // The first HAProxy line is rejected under the combined plan (nothing is parsed twice), the
+        // next two are read as HAProxy, the CLF line after them is rejected and re-detects, the JSON
+        // lines change the shape.
+        #expect(joined.files[0]?.parsed == 6, "\(joined.rejectedByReason)")
+        #expect(joined.files[0]?.rejected == 2)
+        #expect(joined.samples.map(\.location.byteOffset).sorted() == [2, 5])
+        // With a fixed format nothing is detected again: every HAProxy line is rejected.
+        let fixed = MessageBatchTesting.read(values, settings: TopicSettings(name: "t", format: .combined))
+        #expect(fixed.files[0]?.parsed == 3 && fixed.files[0]?.rejected == 5)
+    }
+
+    /// Runs of several partitions in one batch go to their own partitions, with their own offsets.
+    @Test func partitionsOfOneBatchKeepTheirOffsetRanges() {
+        var builder = KafkaMessageBatch.Builder(capacity: 8)
+        let messages: [(Int32, Int64, [UInt8]?)] = [(0, 10, clf), (0, 11, post), (1, 500, clf), (1, 501, nil), (0, 12, garbage), (1, 502, post)]
+        for (partition, offset, value) in messages {
+            if let value {
+                value.withUnsafeBytes { builder.append(topicIndex: 0, partition: partition, offset: offset, value: $0) }
+            } else {
+                builder.append(topicIndex: 0, partition: partition, offset: offset, value: nil)
+            }
+        }
+        let batch = builder.build()
+        var settings = ConsumeSettings()
+        settings.topics = [TopicSettings(name: "t")]
+        var work = PartitionWork(settings: settings, log: { _ in })
+        work.read(batch, topics: ["t"], metrics: ConsumerMetrics())
+        let deltas = work.takeDeltas().sorted { $0.key < $1.key }
+        #expect(deltas.map(\.key.partition) == [0, 1])
+        #expect(deltas.map(\.range) == [OffsetRange(start: 10, end: 13), OffsetRange(start: 500, end: 503)])
+        #expect(deltas.map { $0.state.files[0]?.parsed } == [2, 2])
+        #expect(deltas[0].state.samples.first?.location.byteOffset == 12)
+        #expect(deltas[1].state.rejectedByReason[.nullMessage] == 1)
+        #expect(deltas[1].state.samples.first?.location.byteOffset == 501)
+        // The next interval starts where this one ended.
+        let next = MessageBatchTesting.batch([clf], partition: 0, firstOffset: 13)
+        work.read(next, topics: ["t"], metrics: ConsumerMetrics())
+        #expect(work.takeDeltas().map(\.range) == [OffsetRange(start: 13, end: 14)])
+    }
+}
