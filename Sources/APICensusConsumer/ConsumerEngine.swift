@@ -322,6 +322,8 @@ struct PartitionWork {
         /// (topic index, partition) packed, as `index` keys it.
         let code: Int64
         var aggregator: CallAggregator
+        /// This partition's parsers and format plan.
+        var topicReader: TopicReader
         /// Offsets of the current interval: `start ..< end`. `start` is the first message's offset
         /// for a partition's first interval, the previous interval's end afterwards.
         var start: Int64 = 0
@@ -333,6 +335,17 @@ struct PartitionWork {
         var pendingBytes = 0
         var reportedParsed: UInt64 = 0
         var reportedRejected: UInt64 = 0
+
+        mutating func read(_ batch: KafkaMessageBatch, _ range: Range<Int>, with reader: inout MessageReader) {
+            reader.read(batch, range, partition: key, with: &topicReader, into: &aggregator)
+        }
+
+        /// Closes the records still open in the partition's parsers (see `TopicReader.finishOpenRecords`).
+        mutating func finishOpenRecords() {
+            guard everRead else { return }
+            topicReader.finishOpenRecords(into: &aggregator,
+                                          at: LineLocation(input: 0, chunk: 0, lineInChunk: 0, byteOffset: max(end - 1, 0)))
+        }
     }
 
     let settings: ConsumeSettings
@@ -351,7 +364,8 @@ struct PartitionWork {
         if let i = index[code] { return i }
         let name = topicIndex >= 0 && topicIndex < topics.count ? topics[topicIndex] : "?"
         partitions.append(Partition(key: PartitionKey(topic: name, partition: partition), code: code,
-                                    aggregator: CallAggregator(options: settings.aggregation)))
+                                    aggregator: CallAggregator(options: settings.aggregation),
+                                    topicReader: reader.makeTopicReader(topicIndex: topicIndex)))
         index[code] = partitions.count - 1
         return partitions.count - 1
     }
@@ -377,7 +391,7 @@ struct PartitionWork {
                 partitions[current].start = batch.offset(at: i)
                 partitions[current].everRead = true
             }
-            reader.read(batch, i ..< j, partition: partitions[current].key, into: &partitions[current].aggregator)
+            partitions[current].read(batch, i ..< j, with: &reader)
             partitions[current].end = batch.offset(at: j - 1) + 1
             partitions[current].hasMessages = true
             partitions[current].pendingMessages += j - i
@@ -403,9 +417,14 @@ struct PartitionWork {
     /// The deltas of the interval that ends now. Each partition's next interval starts where this
     /// one ended, even when its next message's offset is higher (transaction markers and compaction
     /// leave offsets without messages): consecutive deltas of one consumer always chain.
+    ///
+    /// Records still open in a partition's parsers are closed first, into this interval's delta: a
+    /// delta never depends on lines outside its range, so what a commit covers is final (a record whose
+    /// lines straddle a snapshot is counted as cut short — see README, Consuming from Kafka).
     mutating func takeDeltas() -> [PartitionDelta] {
         var deltas: [PartitionDelta] = []
         for i in partitions.indices where partitions[i].hasMessages {
+            partitions[i].finishOpenRecords()
             deltas.append(PartitionDelta(key: partitions[i].key, range: OffsetRange(start: partitions[i].start, end: partitions[i].end),
                                          state: partitions[i].aggregator.snapshot()))
             partitions[i].aggregator = CallAggregator(options: settings.aggregation)

@@ -132,17 +132,9 @@ struct ConsumerTopicRolesTests {
 
 @Suite("Topic settings reach the aggregation")
 struct TopicContextTests {
+    /// Reads each line as one message (one batch each, offsets from 0).
     func read(_ lines: [[UInt8]], _ settings: TopicSettings) -> AggregateState {
-        var reader = MessageReader(topics: [settings], maxMessageBytes: 1 << 20, log: { _ in })
-        var aggregator = CallAggregator()
-        for (offset, line) in lines.enumerated() {
-            var value = line
-            _ = value.withUnsafeMutableBufferPointer { buffer in
-                reader.read(KafkaMessage(topicIndex: 0, partition: 0, offset: Int64(offset), payload: UnsafeBufferPointer(buffer)),
-                            partition: PartitionKey(topic: settings.name, partition: 0), into: &aggregator)
-            }
-        }
-        return aggregator.snapshot()
+        MessageBatchTesting.read(lines, settings: settings, perBatch: 1)
     }
 
     let clf = Array(#"203.0.113.7 - - [10/Oct/2026:13:55:36 +0000] "GET /api/v1/users/42 HTTP/1.1" 200 512 "-" "curl/8.5.0""#.utf8)

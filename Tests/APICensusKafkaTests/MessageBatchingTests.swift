@@ -23,12 +23,14 @@ enum MessageBatchTesting {
     static func read(_ values: [[UInt8]?], settings: TopicSettings = TopicSettings(name: "t"), maxBytes: Int = 1 << 20,
                      perBatch: Int = Int.max, log: LogCollector = LogCollector()) -> AggregateState {
         var reader = MessageReader(topics: [settings], maxMessageBytes: maxBytes, log: log.handler)
+        var topic = reader.makeTopicReader(topicIndex: 0)
         var aggregator = CallAggregator()
         var start = 0
         while start < values.count {
             let end = min(values.count, start + min(perBatch, values.count))
             let batch = batch(Array(values[start..<end]), firstOffset: Int64(start))
-            reader.read(batch, 0 ..< batch.count, partition: PartitionKey(topic: settings.name, partition: 0), into: &aggregator)
+            reader.read(batch, 0 ..< batch.count, partition: PartitionKey(topic: settings.name, partition: 0), with: &topic,
+                        into: &aggregator)
             start = end
         }
         return aggregator.snapshot()
@@ -171,5 +173,100 @@ struct MessageBatchingTests {
         let next = MessageBatchTesting.batch([clf], partition: 0, firstOffset: 13)
         work.read(next, topics: ["t"], metrics: ConsumerMetrics())
         #expect(work.takeDeltas().map(\.range) == [OffsetRange(start: 13, end: 14)])
+    }
+}
+
+/// Formats whose records span lines (or whose lines depend on a header above them) read each
+/// partition as its own stream, and a snapshot closes what is open.
+@Suite("Multi-line formats on Kafka")
+struct SequentialFormatsOnKafkaTests {
+    /// The lines of one ModSecurity audit record with boundary `id` and request target `path`, as a
+    /// shipper sends them one message each (blank lines are not sent: they would be empty messages).
+    func auditRecord(_ id: String, _ path: String) -> [[UInt8]] {
+        ModSecurityNativeParser.example
+            .replacingOccurrences(of: "c7036611", with: id)
+            .replacingOccurrences(of: "/api/v1/users/42?id=1%27%20or%201=1", with: path)
+            .split(separator: "\n").map { Array($0.utf8) }
+    }
+
+    func batch(_ messages: [(partition: Int32, offset: Int64, value: [UInt8])]) -> KafkaMessageBatch {
+        var builder = KafkaMessageBatch.Builder(capacity: messages.count)
+        for m in messages {
+            m.value.withUnsafeBytes { builder.append(topicIndex: 0, partition: m.partition, offset: m.offset, value: $0) }
+        }
+        return builder.build()
+    }
+
+    func work(format: LogFormat? = nil) -> PartitionWork {
+        var settings = ConsumeSettings()
+        settings.topics = [TopicSettings(name: "audit", format: format)]
+        return PartitionWork(settings: settings, log: { _ in })
+    }
+
+    /// One line per message, the two partitions' records fetched in alternating batches: with one
+    /// parser per topic, partition 1's `A` boundary would cut partition 0's record short.
+    @Test func partitionsKeepTheirOwnRecords() {
+        let first = auditRecord("aaaa0001", "/api/v1/users/7")
+        let second = auditRecord("bbbb0002", "/api/v1/orders/9")
+        var work = work(format: .modsecurityNative)
+        let half = first.count / 2
+        for (range, offset) in [(0 ..< half, Int64(0)), (half ..< first.count, Int64(half))] {
+            var messages: [(partition: Int32, offset: Int64, value: [UInt8])] = []
+            for (i, line) in first[range].enumerated() { messages.append((0, offset + Int64(i), line)) }
+            for (i, line) in second[range].enumerated() { messages.append((1, offset + Int64(i), line)) }
+            work.read(batch(messages), topics: ["audit"], metrics: ConsumerMetrics())
+        }
+        let deltas = work.takeDeltas().sorted { $0.key < $1.key }
+        #expect(deltas.map(\.range) == [OffsetRange(start: 0, end: Int64(first.count)), OffsetRange(start: 0, end: Int64(second.count))])
+        #expect(deltas.map { $0.state.files[0]?.parsed } == [1, 1])
+        #expect(deltas.map { $0.state.files[0]?.rejected } == [0, 0])
+        #expect(deltas[0].state.endpoints.keys.map(\.typedPath).allSatisfy { $0.hasPrefix("/api/v1/users/") })
+        #expect(deltas[1].state.endpoints.keys.map(\.typedPath).allSatisfy { $0.hasPrefix("/api/v1/orders/") })
+        #expect(deltas.allSatisfy { $0.state.endpoints.values.first?.calls == 1 })
+    }
+
+    /// Format detection also works per partition, on multi-line records sent one line per message.
+    @Test func detectedPerPartition() {
+        let lines = auditRecord("cccc0003", "/api/v1/users/8")
+        var work = work()
+        work.read(batch(lines.enumerated().map { (0, Int64($0.offset), $0.element) }), topics: ["audit"], metrics: ConsumerMetrics())
+        let deltas = work.takeDeltas()
+        #expect(deltas.first?.state.files[0]?.parsed == 1, "\(deltas.first?.state.rejectedByReason ?? [:])")
+    }
+
+    /// A record whose lines straddle a snapshot is closed into the snapshot's delta, cut short: the
+    /// delta never depends on lines it does not cover, so what is committed is final. Every line is
+    /// still counted, in the delta of its own offset.
+    @Test func aSnapshotClosesOpenRecords() {
+        let lines = auditRecord("dddd0004", "/api/v1/users/9")
+        let whole = auditRecord("eeee0005", "/api/v1/users/10")
+        var work = work(format: .modsecurityNative)
+        let cut = 4
+        work.read(batch(lines[..<cut].enumerated().map { (0, Int64($0.offset), $0.element) }), topics: ["audit"], metrics: ConsumerMetrics())
+        let first = work.takeDeltas()
+        #expect(first.map(\.range) == [OffsetRange(start: 0, end: Int64(cut))])
+        #expect(first.first?.state.rejectedByReason[.malformed] == 1)
+        #expect(first.first?.state.samples.first?.text == CallAggregator.unfinishedNote)
+        #expect(first.first?.state.samples.first?.location.byteOffset == Int64(cut - 1))
+        let rest = Array(lines[cut...]) + whole
+        work.read(batch(rest.enumerated().map { (0, Int64(cut + $0.offset), $0.element) }), topics: ["audit"], metrics: ConsumerMetrics())
+        let second = work.takeDeltas()
+        #expect(second.map(\.range) == [OffsetRange(start: Int64(cut), end: Int64(lines.count + whole.count))])
+        // The next record is read whole; the cut record's remaining lines are counted, not dropped.
+        #expect(second.first?.state.files[0]?.parsed == 1)
+        let restLines = UInt64(lines.count - cut)
+        let counted = (second.first?.state.files[0]).map { $0.rejected + $0.ignored + $0.parsed }
+        #expect(counted == restLines + UInt64(whole.count))
+        #expect((second.first?.state.files[0]?.rejected ?? 0) > 0)
+    }
+
+    /// Transactions gathered from error-log lines are handed out at the snapshot, not kept back.
+    @Test func errorLogTransactionsAreHandedOutAtTheSnapshot() {
+        let line = #"2026/11/18 08:34:27 [error] 86596#86596: *1083 ModSecurity: Access denied with code 403 (phase 2). [file "/etc/crs/REQUEST-942.conf"] [id "942100"] [msg "SQL Injection"] [hostname "10.0.1.61"] [uri "/api/v1/users/1"] [unique_id "163722446755.059797"], client: 203.0.113.7, server: api.example.com, request: "GET /api/v1/users/1?id=1 HTTP/1.1", host: "api.example.com""#
+        var work = work(format: .modsecurityErrorLog)
+        work.read(batch([(0, 0, Array(line.utf8))]), topics: ["audit"], metrics: ConsumerMetrics())
+        let deltas = work.takeDeltas()
+        #expect(deltas.first?.state.files[0]?.parsed == 1, "\(deltas.first?.state.rejectedByReason ?? [:])")
+        #expect(deltas.first?.state.endpoints.keys.first?.method == "GET")
     }
 }

@@ -27,7 +27,8 @@ import APICensusKafka
 /// `maxMessageBytes` — are counted as rejected with their own reasons and logged with topic,
 /// partition and offset. Nothing here grows with the number of messages.
 struct MessageReader {
-    private var topics: [TopicReader]
+    /// A fresh reader per topic: each partition reads with its own copy (`makeTopicReader`).
+    private let topics: [TopicReader]
     /// Filebeat / Logstash / Vector / Fluent Bit JSON documents (`message`, `log`, `event.original`).
     private var unwrapper = EnvelopeUnwrapper(.shipperJSON)
     let maxMessageBytes: Int
@@ -45,27 +46,33 @@ struct MessageReader {
         self.log = log
     }
 
+    /// The parsers and format plan for one partition of topic `topicIndex`. Each partition has its
+    /// own: a partition is one ordered stream, and multi-line records (ModSecurity audit records,
+    /// transactions gathered from error-log lines), a W3C `#Fields` header and container-log
+    /// fragments only make sense within it — two partitions' lines must never meet in one parser.
+    func makeTopicReader(topicIndex: Int) -> TopicReader {
+        topics[topicIndex >= 0 && topicIndex < topics.count ? topicIndex : 0]
+    }
+
     /// Reads messages `range` of `batch`, all of one partition, into that partition's aggregator
     /// (input 0 of it), in order.
     mutating func read(_ batch: KafkaMessageBatch, _ range: Range<Int>, partition key: PartitionKey,
-                       into aggregator: inout CallAggregator) {
+                       with topic: inout TopicReader, into aggregator: inout CallAggregator) {
         guard !range.isEmpty else { return }
-        let topicIndex = batch.topicIndex(at: range.lowerBound)
-        let t = topicIndex >= 0 && topicIndex < topics.count ? topicIndex : 0
         var runStart = range.lowerBound
         run.removeAll()
         var i = range.lowerBound
         while true {
             guard i < range.upperBound else {
                 // The run's last records may have to be read again (see `flush`).
-                if let resume = flush(batch, runStart, topic: t, into: &aggregator) { i = resume; continue }
+                if let resume = flush(batch, runStart, with: &topic, into: &aggregator) { i = resume; continue }
                 return
             }
             let offset = batch.offset(at: i)
             let location = LineLocation(input: 0, chunk: 0, lineInChunk: 0, byteOffset: offset)
             let length = batch.valueLength(at: i)
             if length <= 0 || length > maxMessageBytes {
-                if let resume = flush(batch, runStart, topic: t, into: &aggregator) { i = resume; continue }
+                if let resume = flush(batch, runStart, with: &topic, into: &aggregator) { i = resume; continue }
                 if length < 0 {
                     reject(.nullMessage, key, offset, bytes: 0, "null value: a tombstone", &aggregator, at: location)
                 } else if length == 0 {
@@ -81,24 +88,24 @@ struct MessageReader {
             // Only a JSON object can be a shipper document: raw lines skip the unwrapper altogether.
             // An enveloped message is read alone (its inner line is not in the batch's buffer).
             let first = TopicReader.firstNonBlank(value)
-            if topics[t].envelopes, first == UInt8(ascii: "{"),
+            if topic.envelopes, first == UInt8(ascii: "{"),
                case .line(let inner) = unwrapper.unwrap(value) {
                 // The unwrapper keeps no state between documents: a message read again after a
                 // resume is unwrapped again, to the same line.
-                if let resume = flush(batch, runStart, topic: t, into: &aggregator) { i = resume; continue }
+                if let resume = flush(batch, runStart, with: &topic, into: &aggregator) { i = resume; continue }
                 if inner.count == 0 {
                     reject(.emptyMessage, key, offset, bytes: Int64(length),
                            "envelope whose log field is empty", &aggregator, at: location)
                 } else {
-                    topics[t].read(inner, offset: offset, into: &aggregator)
+                    topic.read(inner, offset: offset, into: &aggregator)
                 }
                 i += 1
                 continue
             }
-            if topics[t].needsDetection(firstByte: first) {
+            if topic.needsDetection(firstByte: first) {
                 // The run so far was read with the plan it was joined under.
-                if let resume = flush(batch, runStart, topic: t, into: &aggregator) { i = resume; continue }
-                topics[t].detect(value)
+                if let resume = flush(batch, runStart, with: &topic, into: &aggregator) { i = resume; continue }
+                topic.detect(value)
             }
             if run.isEmpty { runStart = i }
             run.append(offset: offset, length: batch.spanLength(at: i), addedSeparator: batch.separatorAdded(at: i))
@@ -109,10 +116,11 @@ struct MessageReader {
     /// Parses the joined run, if any. When the topic's format is detected and a message of the run
     /// had every line rejected, parsing stops after it (the plan is dropped): returns the index of
     /// the next message, to be read again from there (joined anew, after a new detection).
-    private mutating func flush(_ batch: KafkaMessageBatch, _ runStart: Int, topic t: Int, into aggregator: inout CallAggregator) -> Int? {
+    private mutating func flush(_ batch: KafkaMessageBatch, _ runStart: Int, with topic: inout TopicReader,
+                                into aggregator: inout CallAggregator) -> Int? {
         guard !run.isEmpty else { return nil }
         let count = run.count
-        let result = topics[t].read(joined: batch.joinedValues(runStart ..< runStart + count), records: run, into: &aggregator)
+        let result = topic.read(joined: batch.joinedValues(runStart ..< runStart + count), records: run, into: &aggregator)
         run.removeAll()
         if let stopped = result.stoppedAfterRejectedRecord, stopped + 1 < count { return runStart + stopped + 1 }
         return nil
@@ -159,6 +167,16 @@ struct TopicReader {
         plan = settings.format.map { FormatPlan(format: $0) }
         context = settings.inputContext(for: plan, formats: formats)
         json = JSONLinesParser(fieldMap: settings.fieldMap)
+    }
+
+    /// Hands out the records still open in this partition's parsers (a multi-line record, error-log
+    /// transactions being gathered, a partial container-log line) into `aggregator`, as at the end
+    /// of a file: called before each snapshot takes the partition's delta, so that a delta holds
+    /// every record whose lines it covers and nothing is held outside the committed state.
+    mutating func finishOpenRecords(into aggregator: inout CallAggregator, at location: LineLocation) {
+        for plan in Array(others.keys) {
+            aggregator.finish(&others[plan]!, input: 0, at: location)
+        }
     }
 
     /// Whether the plan must be detected (again) before `content` is read with it.
