@@ -273,7 +273,10 @@ public final class ConsumerEngine: @unchecked Sendable {
         guard !outputBroken else { return }
         let nowMillis = wallClockMillis()
         let deltas = work.takeDeltas()
-        for d in deltas { cumulative.absorb(d) }
+        for d in deltas {
+            cumulative.absorb(d)
+            cumulative.partitionInputs[d.key] = work.inputDescription(d.key)
+        }
         sequence += 1
         let window = clock.window(at: nowMillis, final: final)
         let meta = SnapshotMeta(sequence: sequence, instance: settings.instance, windowKind: window.kind,
@@ -408,6 +411,11 @@ struct PartitionWork {
             partitions[i].pendingMessages = 0
             partitions[i].pendingBytes = 0
         }
+    }
+
+    /// The partition as the report's `input.files` lists it (nil once it was given up).
+    func inputDescription(_ key: PartitionKey) -> InputDescription? {
+        partitions.first { $0.key == key }.map { $0.topicReader.inputDescription($0.key) }
     }
 
     func hasPendingMessages(in keys: Set<PartitionKey>) -> Bool {

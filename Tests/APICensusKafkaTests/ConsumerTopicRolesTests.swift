@@ -87,10 +87,20 @@ struct ConsumerTopicRolesTests {
         #expect((roles["gateway"] as? [String: Any])?["records"] as? Int == 40)
         #expect((roles["service"] as? [String: Any])?["records"] as? Int == 26)
         #expect((roles["lb"] as? [String: Any])?["records"] as? Int == 0)
+        // input.files lists each partition with its topic's role and the format it was read in.
+        let files = ((final.document["input"] as? [String: Any])?["files"] as? [[String: Any]]) ?? []
+        let described = files.map { "\($0["path"]!) \($0["format"] as? String ?? "-") \($0["role"]!) \($0["role_source"]!)" }
+        #expect(described == ["kafka:gateway-logs/0 combined gateway explicit", "kafka:gateway-logs/1 combined gateway explicit",
+                              "kafka:service-logs/0 combined service explicit"])
 
         // The deltas carry the evidence too: a merge of the snapshots keeps the mediation.
         let merged = try KafkaTestSupport.merge([output.all])
         #expect(merged.state.run.recordsByRole[EndpointEvidence.roleIndex(.gateway)] == 40)
+        // A merge's document names no format per partition: the role is the one its records carry.
+        var stream = StreamAggregate()
+        for line in output.all { for d in try KafkaTestSupport.decode(line).deltas { stream.absorb(d) } }
+        #expect(stream.inputs.map { "\($0.path) \($0.role) \($0.roleSource)" } == [
+            "kafka:gateway-logs/0 gateway records", "kafka:gateway-logs/1 gateway records", "kafka:service-logs/0 service records"])
     }
 
     @Test("Without a role a topic takes its format's; a custom format is detected per topic")

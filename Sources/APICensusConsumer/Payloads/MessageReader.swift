@@ -147,8 +147,13 @@ struct TopicReader {
     /// The plan in use: the fixed format, or the last detected plan (format, and an envelope such as
     /// syslog around each line); nil: detect on the next message.
     private(set) var plan: FormatPlan? {
-        didSet { if plan != oldValue { context = settings.inputContext(for: plan, formats: formats) } }
+        didSet {
+            if plan != oldValue { context = settings.inputContext(for: plan, formats: formats) }
+            if plan != nil { lastPlan = plan }
+        }
     }
+    /// The plan the partition was last read with (kept when a wholly rejected message drops `plan`).
+    private(set) var lastPlan: FormatPlan?
     /// Role, fields and host of the records `plan` reads, told to each partition's aggregator (the
     /// aggregator only stores it when it changed, so this is one comparison per message).
     private(set) var context: InputContext
@@ -165,6 +170,7 @@ struct TopicReader {
         envelopes = settings.envelope == .auto
         formats = settings.formats
         plan = settings.format.map { FormatPlan(format: $0) }
+        lastPlan = plan
         context = settings.inputContext(for: plan, formats: formats)
         json = JSONLinesParser(fieldMap: settings.fieldMap)
     }
@@ -177,6 +183,16 @@ struct TopicReader {
         for plan in Array(others.keys) {
             aggregator.finish(&others[plan]!, input: 0, at: location)
         }
+    }
+
+    /// How the report's `input.files` lists a partition read with this reader.
+    func inputDescription(_ key: PartitionKey) -> InputDescription {
+        var description = key.inputDescription
+        description.format = lastPlan?.format
+        description.envelope = lastPlan?.envelope
+        description.perLine = lastPlan?.perLine ?? false
+        description.explicitRole = settings.role
+        return description
     }
 
     /// Whether the plan must be detected (again) before `content` is read with it.

@@ -296,6 +296,12 @@ extension EndpointEvidence: Equatable {
 public struct RunEvidence: Sendable, Equatable {
     /// Parsed records per role (`EndpointEvidence.roleOrder`).
     public var recordsByRole: [UInt64] = [0, 0, 0, 0, 0]
+    /// The role most records were counted under (the first in `roleOrder` on a tie); nil without records.
+    public var mainRole: SourceRole? {
+        var best: Int?
+        for i in recordsByRole.indices where recordsByRole[i] > 0 && (best == nil || recordsByRole[i] > recordsByRole[best!]) { best = i }
+        return best.map { EndpointEvidence.roleOrder[$0] }
+    }
     /// Union of the fields the formats of contributing inputs can log.
     public var observableFields = CallFieldSet()
 

@@ -9,6 +9,9 @@ public struct InputDescription: Sendable, Equatable {
     /// The source's role: named by the user (`--source ROLE=PATH`, the configuration), or nil to
     /// take the format's default.
     public var explicitRole: SourceRole?
+    /// The role its records were counted under, when neither the user nor a single format says
+    /// (a Kafka partition in a merge: its records carry their role, the document no format).
+    public var observedRole: SourceRole?
     /// The envelope each line came in (syslog, Docker JSON…), when there was one.
     public var envelope: EnvelopeKind?
     /// Lines were parsed one by one with whichever format accepted each (`MixedFormatParser`).
@@ -28,7 +31,15 @@ public struct InputDescription: Sendable, Equatable {
 
     /// The role the input's records are counted under.
     public var role: SourceRole {
-        explicitRole ?? format.flatMap { f in FormatCatalog.all.first { $0.format == f }?.defaultRole } ?? InputContext.unspecified.role
+        explicitRole ?? format.flatMap { f in FormatCatalog.all.first { $0.format == f }?.defaultRole } ?? observedRole
+            ?? InputContext.unspecified.role
+    }
+
+    /// Where `role` comes from, as `input.files[].role_source` says it.
+    public var roleSource: String {
+        if explicitRole != nil { return "explicit" }
+        if format == nil, observedRole != nil { return "records" }
+        return "format_default"
     }
 }
 
@@ -205,7 +216,7 @@ public enum ReportBuilder {
                 ("format", input.format.map { .string($0.rawValue) } ?? .null),
                 ("format_confidence", input.formatConfidence.map { .number($0) } ?? .null),
                 ("role", .string(input.role.rawValue)),
-                ("role_source", .string(input.explicitRole == nil ? "format_default" : "explicit")),
+                ("role_source", .string(input.roleSource)),
                 ("size_on_disk", input.sizeOnDisk.map { .int($0) } ?? .null),
                 ("bytes", .int(c.bytes)),
                 ("lines", .uint(c.lines)),

@@ -7,6 +7,9 @@ public struct StreamAggregate: Sendable, Equatable {
     public var base = AggregateState()
     /// Each partition's state; input indexes inside are meaningless (all are "this partition").
     public var partitions: [PartitionKey: AggregateState] = [:]
+    /// How the consumer read each partition (format in use, the topic's role, envelope), for the
+    /// report's `input.files`; partitions without one (in a merge) are described from their records.
+    public var partitionInputs: [PartitionKey: InputDescription] = [:]
 
     public init() {}
 
@@ -26,7 +29,11 @@ public struct StreamAggregate: Sendable, Equatable {
 
     /// The inputs as a report lists them: base inputs first, then the partitions by topic and number.
     public var inputs: [InputDescription] {
-        baseInputs + partitions.keys.sorted().map(\.inputDescription)
+        baseInputs + partitions.keys.sorted().map { key in
+            var description = partitionInputs[key] ?? key.inputDescription
+            description.observedRole = partitions[key]?.run.mainRole
+            return description
+        }
     }
 
     /// One state whose input indexes match `inputs`, ready for `ReportBuilder`.
