@@ -49,6 +49,9 @@ public final class ConsumerEngine: @unchecked Sendable {
     /// Snapshots written and messages parsed so far (tests wait on them; the shutdown log shows them).
     public let snapshotsWritten = Atomic<Int>(0)
     public let messagesRead = Atomic<Int>(0)
+    /// Per partition, the offset after the last message parsed (tests wait on it: a count of
+    /// messages cannot tell new messages from a replay).
+    public let readPositions = Mutex<[PartitionKey: Int64]>([:])
     /// CPU time of the parsing thread, set when it ends (the shutdown log shows it: the parse cost
     /// per message, apart from librdkafka's and the broker's, is what `scripts/bench-kafka` reports).
     private let parseCPUNanos = Atomic<UInt64>(0)
@@ -236,8 +239,9 @@ public final class ConsumerEngine: @unchecked Sendable {
             let item = queue.pop(deadline: min(clock.nextSnapshot, nextMetrics))
             switch item {
             case .messages(let batch)?:
-                work.read(batch, topics: consumer.topics, metrics: metrics)
+                let positions = work.read(batch, topics: consumer.topics, metrics: metrics)
                 messagesRead.add(batch.count, ordering: .relaxed)
+                readPositions.withLock { for (key, end) in positions { $0[key] = end } }
             case .revoke(let partitions, let lost, let done)?:
                 let keys = Set(partitions.map { PartitionKey(topic: $0.topic, partition: $0.partition) })
                 if work.hasPendingMessages(in: keys) {
@@ -373,7 +377,9 @@ struct PartitionWork {
         return partitions.count - 1
     }
 
-    mutating func read(_ batch: KafkaMessageBatch, topics: [String], metrics: ConsumerMetrics) {
+    /// Reads a batch; returns, for each partition it held, the offset after its last message.
+    @discardableResult
+    mutating func read(_ batch: KafkaMessageBatch, topics: [String], metrics: ConsumerMetrics) -> [(PartitionKey, Int64)] {
         var touched: [Int] = []
         var i = 0
         let count = batch.count
@@ -411,6 +417,7 @@ struct PartitionWork {
             partitions[i].pendingMessages = 0
             partitions[i].pendingBytes = 0
         }
+        return touched.map { (partitions[$0].key, partitions[$0].end) }
     }
 
     /// The partition as the report's `input.files` lists it (nil once it was given up).
