@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import APICensusCore
 import APICensusKafka
 
@@ -103,6 +108,13 @@ public struct ConsumeSettings: Sendable {
     public var shutdownTimeoutMillis: Int64 = 30_000
     /// Payload bytes queued between the polling thread and the parsing thread.
     public var maxQueuedBytes = 32 << 20
+    /// Threads that parse messages (each partition is parsed by one of them). Parsing is most of a
+    /// consumer's CPU: with fewer threads than cores to spare, it is what bounds the drain rate.
+    public var parseThreads = ConsumeSettings.defaultParseThreads
+    /// One per core, at least 2, at most 8 (more threads than assigned partitions stay idle).
+    public static var defaultParseThreads: Int {
+        min(8, max(2, sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    }
 
     public init() {}
 }

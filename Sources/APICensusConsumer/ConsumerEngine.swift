@@ -7,8 +7,10 @@ import APICensusCore
 import APICensusKafka
 import Synchronization
 
-/// The consumer: a polling thread that owns the Kafka consumer, a parsing thread that owns the
-/// aggregation, and a bounded queue between them.
+/// The consumer: a polling thread that owns the Kafka consumer, parsing threads that own the
+/// aggregation of the partitions given to them (each partition is parsed by one thread, so its
+/// messages stay in order), a bounded queue in front of each, and a snapshot thread that gathers the
+/// partitions' deltas from the parsing threads, writes the snapshot and commits.
 ///
 /// Exactness: each assigned partition has an aggregator for the current interval and the offsets
 /// `[first, next)` it covers. At each snapshot the partitions' deltas go into one JSON line with the
@@ -16,9 +18,13 @@ import Synchronization
 /// committed (synchronously). A restart therefore resumes at an offset some written delta ended at,
 /// and `apicensus merge` drops what it replays (`DeltaChain`).
 ///
-/// Rebalances: before a partition is given up, the parsing thread takes everything queued before
-/// the revocation, writes a snapshot holding the partition's delta, and commits; only then does the
-/// polling thread let librdkafka hand the partition over. Lost partitions (session timeout) are
+/// Gathering: the snapshot thread puts a request in every parsing thread's queue; each thread hands
+/// its partitions' deltas over when it reaches it (so a delta holds exactly the messages queued
+/// before the request) and goes on with the next interval.
+///
+/// Rebalances: before a partition is given up, the parsing threads take everything queued before
+/// the revocation, the snapshot thread writes a snapshot holding the partition's delta and commits;
+/// only then does the polling thread let librdkafka hand the partition over. Lost partitions (session timeout) are
 /// written but not committed (another member may own them already).
 public final class ConsumerEngine: @unchecked Sendable {
     public enum Outcome: Sendable, Equatable {
@@ -30,17 +36,34 @@ public final class ConsumerEngine: @unchecked Sendable {
         case failed(String)
     }
 
-    enum WorkItem {
-        case messages(KafkaMessageBatch)
+    /// What the polling thread asks of the snapshot thread.
+    enum ControlItem {
         case revoke([TopicPartition], lost: Bool, Completion)
         case finish(Completion)
+    }
+
+    /// What a parsing thread is given.
+    enum WorkerItem {
+        /// A batch, and the partitions of it (packed codes) this thread parses.
+        case messages(KafkaMessageBatch, Set<Int64>)
+        /// Hand the deltas over (everything queued before was parsed), then forget `removing`.
+        case collect(removing: Set<PartitionKey>, DeltaHandoff)
+        case exit(Completion)
+    }
+
+    /// One parsing thread's deltas, filled by it before it signals `done`.
+    final class DeltaHandoff: @unchecked Sendable {
+        var deltas: [PartitionDelta] = []
+        var inputs: [PartitionKey: InputDescription] = [:]
+        let done = Completion()
     }
 
     public let settings: ConsumeSettings
     private let consumer: KafkaConsumer
     private let output: SnapshotOutput
     private let log: @Sendable (String) -> Void
-    private let queue: BoundedQueue<WorkItem>
+    private let control: BoundedQueue<ControlItem>
+    private let workers: [BoundedQueue<WorkerItem>]
     let metrics = ConsumerMetrics()
     private let stopRequested = Atomic<Bool>(false)
     private let state = Mutex<(outcome: Outcome?, finished: Bool, waiters: [@Sendable (Outcome) -> Void])>((nil, false, []))
@@ -52,7 +75,7 @@ public final class ConsumerEngine: @unchecked Sendable {
     /// Per partition, the offset after the last message parsed (tests wait on it: a count of
     /// messages cannot tell new messages from a replay).
     public let readPositions = Mutex<[PartitionKey: Int64]>([:])
-    /// CPU time of the parsing thread, set when it ends (the shutdown log shows it: the parse cost
+    /// CPU time of the parsing threads, added as each ends (the shutdown log shows it: the parse cost
     /// per message, apart from librdkafka's and the broker's, is what `scripts/bench-kafka` reports).
     private let parseCPUNanos = Atomic<UInt64>(0)
 
@@ -60,7 +83,9 @@ public final class ConsumerEngine: @unchecked Sendable {
         self.settings = settings
         self.output = output
         self.log = log
-        queue = BoundedQueue(maxWeight: settings.maxQueuedBytes)
+        control = BoundedQueue(maxWeight: 0)
+        let threads = max(1, settings.parseThreads)
+        workers = (0..<threads).map { _ in BoundedQueue(maxWeight: max(1 << 20, settings.maxQueuedBytes / threads)) }
         let logLine = log
         consumer = try KafkaConsumer(properties: settings.properties, topics: settings.topics.map(\.name)) { record in
             // librdkafka's warnings and errors; its info and debug lines only with `debug` set.
@@ -72,9 +97,12 @@ public final class ConsumerEngine: @unchecked Sendable {
         }
     }
 
-    /// Starts the polling and parsing threads.
+    /// Starts the polling, parsing and snapshot threads.
     public func start() {
-        threads.append(startThread(name: "apicensus-parse") { [self] in parseLoop() })
+        for index in workers.indices {
+            threads.append(startThread(name: "apicensus-parse\(index)") { [self] in parseLoop(index) })
+        }
+        threads.append(startThread(name: "apicensus-snap") { [self] in snapshotLoop() })
         threads.append(startThread(name: "apicensus-poll") { [self] in pollLoop() })
     }
 
@@ -145,13 +173,16 @@ public final class ConsumerEngine: @unchecked Sendable {
         var drained = false
         var errorLog = RepeatedMessageLog()
         var unknownTopicSince: [String: UInt64] = [:]
+        var router = PartitionRouter(threads: workers.count)
         while !stopRequested.load(ordering: .acquiring) {
             let result = consumer.pollBatch(maxMessages: 10_000, maxBytes: 4 << 20, timeoutMilliseconds: 100)
             if let batch = result.messages {
                 for p in batch.partitions where p.topicIndex >= 0 {
                     atEnd.remove(TopicPartition(topic: consumer.topics[p.topicIndex], partition: p.partition))
                 }
-                queue.push(.messages(batch), weight: batch.payloadBytes)
+                for (thread, codes) in router.route(batch.partitions.map { PartitionWork.code($0.topicIndex, $0.partition) }) {
+                    workers[thread].push(.messages(batch, codes), weight: batch.payloadBytes)
+                }
             }
             for end in result.endsOfPartition { atEnd.insert(end.topicPartition) }
             for (error, partition, offset) in result.errors {
@@ -169,6 +200,12 @@ public final class ConsumerEngine: @unchecked Sendable {
             }
             if let rebalance = result.rebalance {
                 handle(rebalance, assigned: &assigned, atEnd: &atEnd)
+                if case .revoke = rebalance.kind {
+                    let topics = consumer.topics
+                    router.forget(rebalance.incremental ? rebalance.partitions.compactMap { p in
+                        topics.firstIndex(of: p.topic).map { PartitionWork.code($0, p.partition) }
+                    } : nil)
+                }
             }
             if settings.exitAtEnd {
                 // A topic that does not exist has nothing to drain: say so instead of waiting forever.
@@ -189,12 +226,12 @@ public final class ConsumerEngine: @unchecked Sendable {
         }
         // Everything queued is parsed; the final snapshot is written and committed.
         let done = Completion()
-        queue.push(.finish(done))
+        control.push(.finish(done))
         done.wait()
         let messages = messagesRead.load(ordering: .relaxed)
         let parseSeconds = Double(parseCPUNanos.load(ordering: .acquiring)) / 1e9
         let pollSeconds = Double(threadCPUNanos()) / 1e9
-        log("apicensus: CPU time: parsing thread \(formatSeconds(parseSeconds)) s, polling thread \(formatSeconds(pollSeconds)) s for \(messages) message(s)"
+        log("apicensus: CPU time: parsing thread\(workers.count > 1 ? "s (\(workers.count))" : "") \(formatSeconds(parseSeconds)) s, polling thread \(formatSeconds(pollSeconds)) s for \(messages) message(s)"
             + (messages > 0 ? " (\(formatSeconds(parseSeconds * 1e6 / Double(messages))) µs of parsing each)" : ""))
         consumer.close()
         let failed = failure.withLock { $0 }
@@ -213,10 +250,11 @@ public final class ConsumerEngine: @unchecked Sendable {
             for p in rebalance.partitions { atEnd.remove(p) }
         case .revoke(let lost):
             log("apicensus: \(lost ? "lost" : "revoking") \(rebalance.partitions.count) partition(s): \(names)\(lost ? " (not committed: another member may own them)" : "")")
-            // The parsing thread takes everything queued before this point, writes the snapshot
-            // holding these partitions' deltas and commits; only then are they given up.
+            // The parsing threads take everything queued before this point, the snapshot thread
+            // writes the snapshot holding these partitions' deltas and commits; only then are they
+            // given up.
             let done = Completion()
-            queue.push(.revoke(rebalance.partitions, lost: lost, done))
+            control.push(.revoke(rebalance.partitions, lost: lost, done))
             done.wait()
             consumer.completeRebalance(rebalance)
             if rebalance.incremental {
@@ -229,38 +267,31 @@ public final class ConsumerEngine: @unchecked Sendable {
         metrics.assignedPartitions.record(assigned.count)
     }
 
-    // MARK: - Parsing thread
+    // MARK: - Parsing threads
 
-    private func parseLoop() {
+    private func parseLoop(_ index: Int) {
+        let queue = workers[index]
         var work = PartitionWork(settings: settings, log: log)
-        var clock = SnapshotClock(settings: settings, now: wallClockMillis(), monotonic: monotonicNanos())
         var nextMetrics = monotonicNanos() + 1_000_000_000
         while true {
-            let item = queue.pop(deadline: min(clock.nextSnapshot, nextMetrics))
-            switch item {
-            case .messages(let batch)?:
-                let positions = work.read(batch, topics: consumer.topics, metrics: metrics)
-                messagesRead.add(batch.count, ordering: .relaxed)
+            switch queue.pop(deadline: nextMetrics) {
+            case .messages(let batch, let codes)?:
+                let (messages, positions) = work.read(batch, only: codes, topics: consumer.topics, metrics: metrics)
+                messagesRead.add(messages, ordering: .relaxed)
                 readPositions.withLock { for (key, end) in positions { $0[key] = end } }
-            case .revoke(let partitions, let lost, let done)?:
-                let keys = Set(partitions.map { PartitionKey(topic: $0.topic, partition: $0.partition) })
-                if work.hasPendingMessages(in: keys) {
-                    writeSnapshot(&work, &clock, final: false, notCommitted: lost ? keys : [])
-                }
-                work.remove(keys)
-                done.signal()
-            case .finish(let done)?:
-                writeSnapshot(&work, &clock, final: true, notCommitted: [])
-                parseCPUNanos.store(threadCPUNanos(), ordering: .releasing)
+            case .collect(let keys, let handoff)?:
+                handoff.deltas = work.takeDeltas()
+                for d in handoff.deltas { handoff.inputs[d.key] = work.inputDescription(d.key) }
+                if !keys.isEmpty { work.remove(keys) }
+                handoff.done.signal()
+            case .exit(let done)?:
+                parseCPUNanos.add(threadCPUNanos(), ordering: .acquiringAndReleasing)
                 done.signal()
                 return
             case nil:
                 break
             }
             let now = monotonicNanos()
-            if now >= clock.nextSnapshot {
-                writeSnapshot(&work, &clock, final: false, notCommitted: [])
-            }
             if now >= nextMetrics {
                 work.recordLag(consumer: consumer, metrics: metrics)
                 nextMetrics = now + 1_000_000_000
@@ -268,18 +299,70 @@ public final class ConsumerEngine: @unchecked Sendable {
         }
     }
 
+    // MARK: - Snapshot thread
+
+    private func snapshotLoop() {
+        var clock = SnapshotClock(settings: settings, now: wallClockMillis(), monotonic: monotonicNanos())
+        while true {
+            switch control.pop(deadline: clock.nextSnapshot) {
+            case .revoke(let partitions, let lost, let done)?:
+                let keys = Set(partitions.map { PartitionKey(topic: $0.topic, partition: $0.partition) })
+                let (deltas, inputs) = collect(removing: keys)
+                if !deltas.isEmpty {
+                    writeSnapshot(deltas, inputs, &clock, final: false, notCommitted: lost ? keys : [])
+                }
+                done.signal()
+            case .finish(let done)?:
+                let (deltas, inputs) = collect(removing: [])
+                writeSnapshot(deltas, inputs, &clock, final: true, notCommitted: [])
+                let exits = workers.map { queue in
+                    let exited = Completion()
+                    queue.push(.exit(exited))
+                    return exited
+                }
+                for exited in exits { exited.wait() }
+                done.signal()
+                return
+            case nil:
+                break
+            }
+            if monotonicNanos() >= clock.nextSnapshot {
+                let (deltas, inputs) = collect(removing: [])
+                writeSnapshot(deltas, inputs, &clock, final: false, notCommitted: [])
+            }
+        }
+    }
+
+    /// Every parsing thread's deltas, each taken once the thread has parsed what was queued before
+    /// this call; the threads then forget `removing` (revoked partitions).
+    private func collect(removing keys: Set<PartitionKey>) -> ([PartitionDelta], [PartitionKey: InputDescription]) {
+        let handoffs = workers.map { queue in
+            let handoff = DeltaHandoff()
+            queue.push(.collect(removing: keys, handoff))
+            return handoff
+        }
+        var deltas: [PartitionDelta] = []
+        var inputs: [PartitionKey: InputDescription] = [:]
+        for handoff in handoffs {
+            handoff.done.wait()
+            deltas += handoff.deltas
+            inputs.merge(handoff.inputs) { a, _ in a }
+        }
+        return (deltas, inputs)
+    }
+
     private var outputBroken = false
     private var sequence: UInt64 = 0
     private var cumulative = StreamAggregate()
 
-    /// Writes one snapshot line, then commits the offsets it carries (parsing thread only).
-    private func writeSnapshot(_ work: inout PartitionWork, _ clock: inout SnapshotClock, final: Bool, notCommitted: Set<PartitionKey>) {
+    /// Writes one snapshot line, then commits the offsets it carries (snapshot thread only).
+    private func writeSnapshot(_ deltas: [PartitionDelta], _ inputs: [PartitionKey: InputDescription], _ clock: inout SnapshotClock,
+                               final: Bool, notCommitted: Set<PartitionKey>) {
         guard !outputBroken else { return }
         let nowMillis = wallClockMillis()
-        let deltas = work.takeDeltas()
         for d in deltas {
             cumulative.absorb(d)
-            cumulative.partitionInputs[d.key] = work.inputDescription(d.key)
+            if let input = inputs[d.key] { cumulative.partitionInputs[d.key] = input }
         }
         sequence += 1
         let window = clock.window(at: nowMillis, final: final)
@@ -322,7 +405,44 @@ public final class ConsumerEngine: @unchecked Sendable {
     }
 }
 
-/// The parsing thread's per-partition aggregation for the current interval.
+/// Which parsing thread parses each partition: a partition stays with its thread while assigned (its
+/// messages must be parsed in order, by the owner of its aggregator and parsers); a new partition
+/// goes to the thread with the fewest.
+struct PartitionRouter {
+    private var owner: [Int64: Int] = [:]
+    private var load: [Int]
+
+    init(threads: Int) { load = Array(repeating: 0, count: max(1, threads)) }
+
+    /// For each thread with partitions among `codes`, those partitions.
+    mutating func route(_ codes: [Int64]) -> [(Int, Set<Int64>)] {
+        var byThread: [Int: Set<Int64>] = [:]
+        for code in codes {
+            let thread: Int
+            if let known = owner[code] {
+                thread = known
+            } else {
+                thread = load.indices.min { load[$0] < load[$1] }!
+                owner[code] = thread
+                load[thread] += 1
+            }
+            byThread[thread, default: []].insert(code)
+        }
+        return byThread.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+    }
+
+    /// Forgets revoked partitions (nil: all of them).
+    mutating func forget(_ codes: [Int64]?) {
+        guard let codes else {
+            owner.removeAll()
+            for i in load.indices { load[i] = 0 }
+            return
+        }
+        for code in codes { if let thread = owner.removeValue(forKey: code) { load[thread] -= 1 } }
+    }
+}
+
+/// A parsing thread's per-partition aggregation for the current interval.
 struct PartitionWork {
     struct Partition {
         let key: PartitionKey
@@ -366,8 +486,13 @@ struct PartitionWork {
         reader = MessageReader(topics: settings.topics, maxMessageBytes: settings.maxMessageBytes, log: log)
     }
 
+    /// (topic index, partition) packed into one key.
+    static func code(_ topicIndex: Int, _ partition: Int32) -> Int64 {
+        Int64(topicIndex) << 32 | Int64(UInt32(bitPattern: partition))
+    }
+
     private mutating func slot(topicIndex: Int, partition: Int32, topics: [String]) -> Int {
-        let code = Int64(topicIndex) << 32 | Int64(UInt32(bitPattern: partition))
+        let code = Self.code(topicIndex, partition)
         if let i = index[code] { return i }
         let name = topicIndex >= 0 && topicIndex < topics.count ? topics[topicIndex] : "?"
         partitions.append(Partition(key: PartitionKey(topic: name, partition: partition), code: code,
@@ -377,10 +502,13 @@ struct PartitionWork {
         return partitions.count - 1
     }
 
-    /// Reads a batch; returns, for each partition it held, the offset after its last message.
+    /// Reads the messages of a batch (of partitions `only`, nil: all); returns how many it read and,
+    /// for each partition it read, the offset after its last message.
     @discardableResult
-    mutating func read(_ batch: KafkaMessageBatch, topics: [String], metrics: ConsumerMetrics) -> [(PartitionKey, Int64)] {
+    mutating func read(_ batch: KafkaMessageBatch, only: Set<Int64>? = nil, topics: [String],
+                       metrics: ConsumerMetrics) -> (messages: Int, positions: [(PartitionKey, Int64)]) {
         var touched: [Int] = []
+        var messages = 0
         var i = 0
         let count = batch.count
         // librdkafka hands each partition's messages over in runs (one fetch response each): every
@@ -394,6 +522,11 @@ struct PartitionWork {
                 bytes += max(batch.valueLength(at: j), 0)
                 j += 1
             }
+            if let only, !only.contains(Self.code(topicIndex, partition)) {
+                i = j
+                continue
+            }
+            messages += j - i
             let current = slot(topicIndex: topicIndex, partition: partition, topics: topics)
             if !touched.contains(current) { touched.append(current) }
             if !partitions[current].everRead {
@@ -417,7 +550,7 @@ struct PartitionWork {
             partitions[i].pendingMessages = 0
             partitions[i].pendingBytes = 0
         }
-        return touched.map { (partitions[$0].key, partitions[$0].end) }
+        return (messages, touched.map { (partitions[$0].key, partitions[$0].end) })
     }
 
     /// The partition as the report's `input.files` lists it (nil once it was given up).

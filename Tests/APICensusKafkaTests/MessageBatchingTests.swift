@@ -270,3 +270,32 @@ struct SequentialFormatsOnKafkaTests {
         #expect(deltas.first?.state.endpoints.keys.first?.method == "GET")
     }
 }
+
+@Suite("Parsing threads")
+struct PartitionRouterTests {
+    /// Each partition stays with one thread while assigned; new ones go to the thread with the fewest.
+    @Test func partitionsStayWithTheirThreadAndSpreadEvenly() {
+        var router = PartitionRouter(threads: 2)
+        let p = (0..<4).map { PartitionWork.code(0, Int32($0)) }
+        let first = router.route([p[0], p[1], p[2]])
+        #expect(first.map(\.0) == [0, 1])
+        #expect(first.map { $0.1.count }.sorted() == [1, 2])
+        let owner = Dictionary(uniqueKeysWithValues: first.flatMap { thread, codes in codes.map { ($0, thread) } })
+        // Later batches: the same owners, whatever the order; a new partition goes to the lighter thread.
+        for (thread, codes) in router.route([p[2], p[0], p[3]]) {
+            for code in codes where code != p[3] { #expect(owner[code] == thread) }
+            if codes.contains(p[3]) { #expect(first.first { $0.0 == thread }?.1.count == 1) }
+        }
+        // A revoked partition frees its place.
+        router.forget([p[0], p[2]])
+        let again = router.route([p[0]])
+        #expect(again.count == 1)
+        router.forget(nil)
+        #expect(router.route([p[1], p[3]]).map { $0.1.count } == [1, 1])
+    }
+
+    /// The default gives every machine at least two parsing threads.
+    @Test func defaultThreads() {
+        #expect((2...8).contains(ConsumeSettings.defaultParseThreads))
+    }
+}

@@ -216,6 +216,8 @@ struct MockClusterConsumerTests {
 
         var settings = KafkaTestSupport.settings(bootstrap: cluster.bootstrapServers, group: "drain", topics: ["mixed"], exitAtEnd: true)
         settings.maxMessageBytes = 4_096
+        // One parsing thread here (the other tests run the default, two or more).
+        settings.parseThreads = 1
         let output = CapturingOutput()
         let engine = try ConsumerEngine(settings: settings, output: output, log: logs.handler)
         engine.start()

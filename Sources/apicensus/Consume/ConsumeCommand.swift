@@ -110,6 +110,9 @@ struct ConsumeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Longest accepted line in bytes; longer lines are rejected as too_long.")
     var maxLineLength: Int = 1 << 20
 
+    @Option(name: .long, help: "Threads parsing messages, each partition on one of them (default: one per core, 2 to 8).")
+    var parseThreads: Int?
+
     @Option(name: .long, help: "Distinct literal values under one path position before it becomes {param}.")
     var collapseThreshold: Int = 50
 
@@ -226,6 +229,10 @@ struct ConsumeCommand: AsyncParsableCommand {
         s.exitAtEnd = exitAtEnd
         guard maxMessageBytes >= 1 else { throw ValidationError("--max-message-bytes must be at least 1") }
         s.maxMessageBytes = maxMessageBytes
+        if let parseThreads {
+            guard (1...64).contains(parseThreads) else { throw ValidationError("--parse-threads must be between 1 and 64") }
+            s.parseThreads = parseThreads
+        }
         guard maxLineLength >= 64 else { throw ValidationError("--max-line-length must be at least 64") }
         s.aggregation.maxLineLength = maxLineLength
         guard collapseThreshold >= 1 else { throw ValidationError("--collapse-threshold must be at least 1") }
