@@ -75,6 +75,11 @@ public final class ConsumerEngine: @unchecked Sendable {
     /// Per partition, the offset after the last message parsed (tests wait on it: a count of
     /// messages cannot tell new messages from a replay).
     public let readPositions = Mutex<[PartitionKey: Int64]>([:])
+    /// Per partition, the end of the last delta this process wrote (committed or not). A partition
+    /// assigned again resumes there when the group's commit is behind it (a commit refused during a
+    /// rebalance, partitions lost to a session timeout): this process's report never counts a
+    /// message twice.
+    private let writtenEnds = Mutex<[PartitionKey: Int64]>([:])
     /// CPU time of the parsing threads, added as each ends (the shutdown log shows it: the parse cost
     /// per message, apart from librdkafka's and the broker's, is what `scripts/bench-kafka` reports).
     private let parseCPUNanos = Atomic<UInt64>(0)
@@ -244,7 +249,7 @@ public final class ConsumerEngine: @unchecked Sendable {
         switch rebalance.kind {
         case .assign:
             log("apicensus: assigned \(rebalance.partitions.count) partition(s)\(rebalance.incremental ? "" : " (eager protocol)"): \(names)")
-            consumer.completeRebalance(rebalance)
+            consumer.completeRebalance(rebalance, startingAt: resumeOffsets(rebalance.partitions))
             if !rebalance.incremental { assigned.removeAll() }
             assigned.formUnion(rebalance.partitions)
             for p in rebalance.partitions { atEnd.remove(p) }
@@ -265,6 +270,24 @@ public final class ConsumerEngine: @unchecked Sendable {
             atEnd.subtract(rebalance.partitions)
         }
         metrics.assignedPartitions.record(assigned.count)
+    }
+
+    /// For partitions this process wrote deltas of before: where to resume when the group's
+    /// committed offset is behind the last written delta's end (or cannot be read).
+    private func resumeOffsets(_ partitions: [TopicPartition]) -> [TopicPartition: Int64] {
+        let written = writtenEnds.withLock { ends in
+            partitions.compactMap { p in ends[PartitionKey(topic: p.topic, partition: p.partition)].map { (p, $0) } }
+        }
+        guard !written.isEmpty else { return [:] }
+        let committed = (try? consumer.committedOffsets(written.map(\.0), timeoutMilliseconds: 5_000)) ?? [:]
+        var result: [TopicPartition: Int64] = [:]
+        for (partition, end) in written where (committed[partition] ?? nil).map({ $0 < end }) ?? true {
+            result[partition] = end
+        }
+        if !result.isEmpty {
+            log("apicensus: resuming \(result.keys.sorted().map { "\($0)@\(result[$0]!)" }.joined(separator: ", ")) after this process's last written snapshot (the group's commit is behind it)")
+        }
+        return result
     }
 
     // MARK: - Parsing threads
@@ -310,7 +333,11 @@ public final class ConsumerEngine: @unchecked Sendable {
                 let (deltas, inputs) = collect(removing: keys)
                 if !deltas.isEmpty {
                     writeSnapshot(deltas, inputs, &clock, final: false, notCommitted: lost ? keys : [])
+                } else if !lost, pendingCommits.keys.contains(where: keys.contains) {
+                    // Nothing new, but a commit of these partitions failed before: retry it now.
+                    log("apicensus: before giving up \(keys.sorted().map(\.description).joined(separator: ", ")): \(commit([]))")
                 }
+                for key in keys { pendingCommits[key] = nil }
                 done.signal()
             case .finish(let done)?:
                 let (deltas, inputs) = collect(removing: [])
@@ -354,6 +381,30 @@ public final class ConsumerEngine: @unchecked Sendable {
     private var outputBroken = false
     private var sequence: UInt64 = 0
     private var cumulative = StreamAggregate()
+    /// Ends written in a snapshot whose commit failed, for partitions still assigned: every later
+    /// commit carries them until one succeeds (snapshot thread only).
+    private var pendingCommits: [PartitionKey: Int64] = [:]
+
+    /// Commits `ends` and the ends of earlier failed commits; says what happened, for the log.
+    private func commit(_ ends: [(PartitionKey, Int64)]) -> String {
+        var all = pendingCommits
+        for (key, end) in ends { all[key] = end }
+        guard !all.isEmpty else { return "nothing to commit" }
+        let offsets = all.keys.sorted().map {
+            TopicPartitionOffset(TopicPartition(topic: $0.topic, partition: $0.partition), offset: all[$0]!)
+        }
+        let listed = offsets.map(\.description).joined(separator: ", ")
+        do {
+            try consumer.commit(offsets)
+            pendingCommits.removeAll()
+            metrics.lastCommit.record(Double(wallClockMillis()) / 1000)
+            return "committed \(listed)"
+        } catch {
+            pendingCommits = all
+            metrics.commitFailures.increment()
+            return "COMMIT FAILED for \(listed) (\(error)); the next snapshot's commit retries them, and a restart before it replays them (merge removes the replay)"
+        }
+    }
 
     /// Writes one snapshot line, then commits the offsets it carries (snapshot thread only).
     private func writeSnapshot(_ deltas: [PartitionDelta], _ inputs: [PartitionKey: InputDescription], _ clock: inout SnapshotClock,
@@ -382,22 +433,12 @@ public final class ConsumerEngine: @unchecked Sendable {
         if window.closesWindow { cumulative = StreamAggregate() }
         clock.scheduleNext(after: monotonicNanos(), wallMillis: wallClockMillis())
 
-        let offsets = deltas.filter { !notCommitted.contains($0.key) }.map {
-            TopicPartitionOffset(TopicPartition(topic: $0.key.topic, partition: $0.key.partition), offset: $0.range.end)
-        }
-        var committed = "nothing to commit"
-        if !offsets.isEmpty {
-            do {
-                try consumer.commit(offsets)
-                committed = "committed \(offsets.map(\.description).joined(separator: ", "))"
-                metrics.lastCommit.record(Double(wallClockMillis()) / 1000)
-            } catch {
-                metrics.commitFailures.increment()
-                committed = "COMMIT FAILED (\(error)); the next snapshot's commit covers these offsets, and a restart before it replays them (merge removes the replay)"
-            }
-        }
-        // Snapshots without news are in the output, not in the log.
-        guard final || !deltas.isEmpty else { return }
+        writtenEnds.withLock { ends in for d in deltas { ends[d.key] = d.range.end } }
+        for key in notCommitted { pendingCommits[key] = nil }
+        let retrying = !pendingCommits.isEmpty
+        let committed = commit(deltas.filter { !notCommitted.contains($0.key) }.map { ($0.key, $0.range.end) })
+        // Snapshots without news are in the output, not in the log (unless they retried a commit).
+        guard final || !deltas.isEmpty || retrying else { return }
         let messages = deltas.reduce(Int64(0)) { $0 + $1.range.count }
         let rejected = deltas.reduce(UInt64(0)) { $0 + $1.state.rejectedByReason.values.reduce(0, +) }
         log("apicensus: snapshot \(sequence)\(final ? " (final)" : ""): \(deltas.count) partition delta(s) over \(messages) offset(s)"

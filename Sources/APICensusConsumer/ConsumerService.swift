@@ -31,11 +31,13 @@ public final class ConsumerService: Service, @unchecked Sendable {
 
     public func run() async throws {
         engine.start()
-        let outcome = await withGracefulShutdownHandler {
+        // Cancellation (another service of the group failed, say the metrics port was taken) stops
+        // the engine like a graceful shutdown: the continuation below ignores cancellation itself.
+        let outcome = await withTaskCancellationOrGracefulShutdownHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<ConsumerEngine.Outcome, Never>) in
                 engine.onFinished { continuation.resume(returning: $0) }
             }
-        } onGracefulShutdown: { [engine, log, onDeadline] in
+        } onCancelOrGracefulShutdown: { [engine, log, onDeadline] in
             guard !engine.isStopping else { return }
             log("apicensus: shutdown requested: stopping fetching, writing the final snapshot, committing")
             engine.requestStop()

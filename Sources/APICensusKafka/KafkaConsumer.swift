@@ -46,6 +46,9 @@ public final class KafkaConsumer: @unchecked Sendable {
         for (name, value) in KafkaConsumer.requiredDefaults { properties.setDefault(name, value) }
         guard properties["group.id"] != nil else { throw KafkaConfigurationError("a consumer group (group.id) is required") }
         guard !topics.isEmpty else { throw KafkaConfigurationError("at least one topic is required") }
+        if let pattern = topics.first(where: { $0.hasPrefix("^") }) {
+            throw KafkaConfigurationError("topic \(pattern): regular-expression subscriptions are not supported; name each topic")
+        }
         if properties["enable.auto.commit"] == "true" {
             throw KafkaConfigurationError("enable.auto.commit=true is not allowed: offsets are committed only after the snapshot holding them is written")
         }
@@ -188,9 +191,10 @@ public final class KafkaConsumer: @unchecked Sendable {
     }
 
     /// Carries out a rebalance `pollBatch` returned: assigns the new partitions, or gives up the
-    /// revoked ones. Polling thread only.
-    public func completeRebalance(_ rebalance: KafkaRebalance) {
-        withPartitionList(rebalance.partitions.map { ($0, nil) }) { list in
+    /// revoked ones. An assigned partition with an offset in `startingAt` is read from there instead
+    /// of from the group's committed offset. Polling thread only.
+    public func completeRebalance(_ rebalance: KafkaRebalance, startingAt offsets: [TopicPartition: Int64] = [:]) {
+        withPartitionList(rebalance.partitions.map { ($0, offsets[$0]) }) { list in
             KafkaConsumer.apply(rebalance, handle: handle, list: list, context: context)
         }
     }

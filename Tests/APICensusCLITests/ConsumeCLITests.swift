@@ -11,6 +11,30 @@ import Testing
         #expect(badWindow.status == 2 && badWindow.stderr.contains("--window"))
         let badFrom = try CLI.run(["consume", "--brokers", "127.0.0.1:1", "--topic", "t", "--group", "g", "--from", "middle"])
         #expect(badFrom.status == 2 && badFrom.stderr.contains("earliest or latest"))
+        let pattern = try CLI.run(["consume", "--brokers", "127.0.0.1:1", "--topic", "^gw-.*", "--group", "g"])
+        #expect(pattern.status == 2 && pattern.stderr.contains("regular-expression subscriptions are not supported"))
+        let threads = try CLI.run(["consume", "--brokers", "127.0.0.1:1", "--topic", "t", "--group", "g", "--parse-threads", "0"])
+        #expect(threads.status == 2 && threads.stderr.contains("--parse-threads"))
+    }
+
+    /// The metrics port is taken: the metrics server fails, the consumer stops (final snapshot)
+    /// and the process exits 1 instead of running on without metrics.
+    @Test func aTakenMetricsPortStopsTheProcess() throws {
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(listener) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { p in
+            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) == 0 && listen(listener, 1) == 0 && getsockname(listener, $0, &length) == 0 }
+        }
+        try #require(bound)
+        let port = Int(UInt16(bigEndian: address.sin_port))
+        let run = try CLI.run(["consume", "--brokers", "127.0.0.1:1", "--topic", "t", "--group", "g", "--metrics-port", String(port)])
+        #expect(run.status == 1, "\(run.stderr)")
+        #expect(run.stderr.contains("final snapshot"), "\(run.stderr)")
     }
 
     @Test func secretsNeverReachTheTerminal() throws {

@@ -151,7 +151,7 @@ struct KafkaTansuTests {
         try broker.produce(lines, topic: "stream", partitions: 3)
         let args = consumeArguments(broker, topic: "stream", group: "crashy") + ["--snapshot-interval", "200ms"]
         // Small fetches keep the first run busy long enough to be killed mid-stream.
-        let run1 = try ConsumeProcess(args + ["-X", "max.partition.fetch.bytes=32768", "-X", "fetch.max.bytes=1048576"],
+        let run1 = try ConsumeProcess(args + ["-X", "max.partition.fetch.bytes=4096", "-X", "fetch.max.bytes=1048576", "--parse-threads", "1"],
                                       runtime: runtime, stdout: path("run1.jsonl"), stderr: path("run1.err"))
         // Killed as soon as a snapshot with data (and its commit) is out: mid-stream.
         #expect(KafkaWait.until(seconds: 60, every: 10_000) { offsetsCovered(run1.lines) > 0 }, "\(run1.log)")

@@ -193,6 +193,43 @@ struct MockClusterConsumerTests {
         observer.close()
     }
 
+    @Test("A failed commit is retried by the next snapshot, also for a partition with nothing new")
+    func failedCommitOfAnIdlePartitionIsRetried() throws {
+        let logs = LogCollector()
+        let cluster = try KafkaMockCluster(brokers: 1, logHandler: { _ in })
+        try cluster.createTopic("idle", partitions: 2)
+        let producer = try KafkaProducer(properties: KafkaProperties([("bootstrap.servers", cluster.bootstrapServers)]), logHandler: { _ in })
+        let lines = KafkaTestSupport.logLines(count: 60, seed: 41)
+        for line in lines[0..<20] { try producer.produce(topic: "idle", partition: 0, value: line) }
+        for line in lines[20..<40] { try producer.produce(topic: "idle", partition: 1, value: line) }
+        try producer.flush(timeoutMilliseconds: 10_000)
+        let settings = KafkaTestSupport.settings(bootstrap: cluster.bootstrapServers, group: "retry", topics: ["idle"],
+                                                 exitAtEnd: false, interval: 300)
+        let output = CapturingOutput()
+        let engine = try ConsumerEngine(settings: settings, output: output, log: logs.handler)
+        engine.start()
+        let all = "\(logs.all.joined(separator: "\n"))"
+        #expect(KafkaTestSupport.waitUntil(seconds: 30) { logs.contains("committed idle[0]@20, idle[1]@20") }, "\(all)")
+        // The next commits fail; they carry partition 1's new end.
+        cluster.injectRequestErrors(.offsetCommit, Array(repeating: .unknownServerError, count: 3))
+        for line in lines[40..<60] { try producer.produce(topic: "idle", partition: 1, value: line) }
+        try producer.flush(timeoutMilliseconds: 10_000)
+        #expect(KafkaTestSupport.waitUntil(seconds: 30) { logs.contains("COMMIT FAILED for idle[1]@40") }, "\(logs.all.joined(separator: "\n"))")
+        // Nothing new arrives, yet the later (empty) snapshots retry until the commit goes through.
+        let observer = try KafkaConsumer(properties: KafkaProperties([("bootstrap.servers", cluster.bootstrapServers), ("group.id", "retry")]),
+                                         topics: ["idle"], logHandler: { _ in })
+        #expect(KafkaTestSupport.waitUntil(seconds: 30) {
+            let committed = (try? observer.committedOffsets([TopicPartition(topic: "idle", partition: 1)], timeoutMilliseconds: 2_000)) ?? [:]
+            return committed[TopicPartition(topic: "idle", partition: 1)] == 40
+        }, "\(logs.all.joined(separator: "\n"))")
+        #expect(logs.contains("committed idle[1]@40"))
+        observer.close()
+        engine.requestStop()
+        #expect(engine.wait() == .stopped)
+        let merged = try KafkaTestSupport.merge([output.all])
+        #expect(merged.state.files.values.reduce(0) { $0 + $1.parsed } == 60)
+    }
+
     @Test("--exit-at-end drains what the topic holds, with tombstones, empty, oversized and enveloped messages counted")
     func drainWithBadMessages() throws {
         let logs = LogCollector()

@@ -199,6 +199,11 @@ struct ConsumeCommand: AsyncParsableCommand {
         let fileTopics = kafka?.topics ?? []
         let chosen = names.isEmpty ? fileTopics.map(\.name) : names
         guard !chosen.isEmpty else { throw ValidationError("--topic is required (or kafka.topics in --config)") }
+        // librdkafka reads a name starting with ^ as a regular expression: the partitions of every
+        // matching topic would be told apart by partition number only. Each topic is named instead.
+        if let pattern = chosen.first(where: { $0.hasPrefix("^") }) {
+            throw ValidationError("topic \(pattern): regular-expression subscriptions are not supported; name each topic (--topic a,b or kafka.topics)")
+        }
         var seen = Set<String>()
         for name in chosen where seen.insert(name).inserted {
             var t = TopicSettings(name: name, format: forced, fieldMap: map, envelope: envelopeMode, customFormat: custom)
@@ -265,6 +270,14 @@ struct ConsumeCommand: AsyncParsableCommand {
         settings.report.specs = scoring.specs
         settings.report.maturityRules = scoring.rules
         log("apicensus: kafka properties: \(settings.properties)")
+        // The registry is bootstrapped before the engine makes its metrics (a series made before the
+        // bootstrap would stay a no-op).
+        var registry: PrometheusCollectorRegistry?
+        if metricsPort != nil {
+            let made = PrometheusCollectorRegistry()
+            MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: made))
+            registry = made
+        }
         let engine: ConsumerEngine
         do {
             engine = try ConsumerEngine(settings: settings, output: FileDescriptorOutput(), log: log)
@@ -275,9 +288,7 @@ struct ConsumeCommand: AsyncParsableCommand {
         // A graceful shutdown goes through the services in reverse order: the consumer (last) stops
         // first, the metrics server (first) keeps answering until the consumer is done.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
-        if let metricsPort {
-            let registry = PrometheusCollectorRegistry()
-            MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        if let metricsPort, let registry {
             services.append(.init(service: MetricsServer(port: UInt16(metricsPort), registry: registry, engine: engine, log: log)))
         }
         services.append(.init(service: ConsumerService(engine: engine, log: log), successTerminationBehavior: .gracefullyShutdownGroup,
