@@ -607,9 +607,11 @@ struct PartitionWork {
     /// one ended, even when its next message's offset is higher (transaction markers and compaction
     /// leave offsets without messages): consecutive deltas of one consumer always chain.
     ///
-    /// Records still open in a partition's parsers are closed first, into this interval's delta: a
-    /// delta never depends on lines outside its range, so what a commit covers is final (a record whose
-    /// lines straddle a snapshot is counted as cut short — see README, Consuming from Kafka).
+    /// Records still open in a partition's parsers are closed first, into this interval's delta: no
+    /// record's lines are held outside the committed state, so what a commit covers is final (a record
+    /// whose lines straddle a snapshot is counted as cut short — see README, Consuming from Kafka).
+    /// What a parser keeps across records stays: a W3C `#Fields` header goes on applying to the next
+    /// interval's lines (but not across a restart or a move to another member, which start without it).
     mutating func takeDeltas() -> [PartitionDelta] {
         var deltas: [PartitionDelta] = []
         for i in partitions.indices where partitions[i].hasMessages {

@@ -9,9 +9,9 @@ import Synchronization
 /// The consumer as a swift-service-lifecycle service: `run` starts the engine's threads and waits
 /// (without blocking the cooperative pool) until they stop; a graceful shutdown (SIGTERM, SIGINT)
 /// asks the engine to stop fetching, write its final snapshot, commit and leave the group. If that
-/// takes longer than the shutdown timeout the process exits anyway — the final snapshot is written
-/// before the commit, so what can be lost is only the commit, and a restart replays what `merge`
-/// removes.
+/// takes longer than the shutdown timeout the process exits anyway, possibly before the final snapshot
+/// or its commit: nothing is lost either way — what was not committed is read again by the next
+/// start, and `merge` removes what a written snapshot and the replay both hold.
 public final class ConsumerService: Service, @unchecked Sendable {
     public let engine: ConsumerEngine
     private let log: @Sendable (String) -> Void

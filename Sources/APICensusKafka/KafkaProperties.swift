@@ -54,10 +54,23 @@ public struct KafkaProperties: Sendable, Equatable, CustomStringConvertible {
             .map(\.value).sorted { $0.count > $1.count }
     }
 
-    /// `name=value` pairs with every secret value replaced by `[REDACTED]`.
+    /// `name=value` pairs with every secret value replaced by `[REDACTED]`. Only values of
+    /// properties known to hold no secret are shown (a misspelled `sasl.pasword` is not recognised
+    /// as a secret by its name, so unknown names show `[not shown]`).
     public var description: String {
-        entries.map { "\($0.name)=\(KafkaProperties.isSecret($0.name) ? "[REDACTED]" : $0.value)" }
+        entries.map { "\($0.name)=\(KafkaProperties.isSecret($0.name) ? "[REDACTED]" : (KafkaProperties.isShown($0.name) ? $0.value : "[not shown]"))" }
             .joined(separator: " ")
+    }
+
+    /// Names whose values are settings, not credentials: shown in logs.
+    static func isShown(_ name: String) -> Bool {
+        let n = name.lowercased()
+        if ["bootstrap.servers", "group.id", "client.id", "group.instance.id", "security.protocol", "sasl.mechanism",
+            "sasl.mechanisms", "sasl.username", "auto.offset.reset", "partition.assignment.strategy", "debug",
+            "isolation.level", "enable.auto.commit", "enable.auto.offset.store", "enable.partition.eof",
+            "ssl.ca.location", "ssl.certificate.location", "ssl.endpoint.identification.algorithm",
+            "broker.address.family", "api.version.request", "compression.codec", "compression.type"].contains(n) { return true }
+        return [".ms", ".bytes", ".kbytes", ".messages", ".max", ".min"].contains { n.hasSuffix($0) }
     }
 
     /// `text` with every occurrence of a secret value replaced by `[REDACTED]`.

@@ -40,6 +40,9 @@ struct KafkaPropertiesTests {
         #expect(text.contains("bootstrap.servers=b:9092") && text.contains("sasl.username=svc"))
         #expect(!text.contains("hunter2") && !text.contains("abc123") && !text.contains("k3y-pa55"))
         #expect(p.scrub("auth failed for hunter2hunter2 on b:9092") == "auth failed for [REDACTED] on b:9092")
+        // A misspelled secret name is not recognised as a secret: unknown names' values are not shown.
+        let typo = KafkaProperties([("sasl.pasword", "s3cr3t-typo"), ("session.timeout.ms", "6000")]).description
+        #expect(!typo.contains("s3cr3t-typo") && typo.contains("sasl.pasword=[not shown]") && typo.contains("session.timeout.ms=6000"))
     }
 
     @Test func invalidSecretValuesAreNotEchoedByLibrdkafkaErrors() {
