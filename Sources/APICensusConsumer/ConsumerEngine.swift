@@ -229,6 +229,9 @@ public final class ConsumerEngine: @unchecked Sendable {
         if !drained, failure.withLock({ $0 }) == nil {
             log("apicensus: stopping: fetching stopped; writing the final snapshot")
         }
+        // Stopping now, whatever the reason (drained, failed, asked): `isStopping` tells the service,
+        // whose shutdown deadline then bounds the final snapshot, the commit and leaving the group.
+        stopRequested.store(true, ordering: .releasing)
         // Everything queued is parsed; the final snapshot is written and committed.
         let done = Completion()
         control.push(.finish(done))

@@ -31,29 +31,37 @@ public final class ConsumerService: Service, @unchecked Sendable {
 
     public func run() async throws {
         engine.start()
+        startDeadlineWatch()
         // Cancellation (another service of the group failed, say the metrics port was taken) stops
         // the engine like a graceful shutdown: the continuation below ignores cancellation itself.
         let outcome = await withTaskCancellationOrGracefulShutdownHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<ConsumerEngine.Outcome, Never>) in
                 engine.onFinished { continuation.resume(returning: $0) }
             }
-        } onCancelOrGracefulShutdown: { [engine, log, onDeadline] in
+        } onCancelOrGracefulShutdown: { [engine, log] in
             guard !engine.isStopping else { return }
             log("apicensus: shutdown requested: stopping fetching, writing the final snapshot, committing")
             engine.requestStop()
-            let deadline = engine.settings.shutdownTimeoutMillis
-            // The watchdog is a plain thread: it must fire even if something blocks elsewhere.
-            _ = startThread(name: "apicensus-stop") {
-                var waited: Int64 = 0
-                while waited < deadline {
-                    usleep(50_000)
-                    waited += 50
-                    if engine.finishedOutcome != nil { return }
-                }
-                onDeadline()
-            }
         }
         if case .failed(let message) = outcome { throw ConsumerFailure(message: message) }
+    }
+
+    /// Once the engine is stopping — asked to (SIGTERM, SIGINT, cancellation), drained
+    /// (`--exit-at-end`) or failed — it has the shutdown timeout to finish: a commit or a group
+    /// leave that never returns (brokers unreachable) must not keep the process, or a nightly job,
+    /// running forever. A plain thread: it must fire even if something blocks elsewhere.
+    private func startDeadlineWatch() {
+        let deadline = engine.settings.shutdownTimeoutMillis
+        _ = startThread(name: "apicensus-stop") { [engine, onDeadline] in
+            while engine.finishedOutcome == nil, !engine.isStopping { usleep(50_000) }
+            var waited: Int64 = 0
+            while waited < deadline {
+                if engine.finishedOutcome != nil { return }
+                usleep(50_000)
+                waited += 50
+            }
+            if engine.finishedOutcome == nil { onDeadline() }
+        }
     }
 }
 

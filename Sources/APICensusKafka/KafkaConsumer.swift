@@ -144,6 +144,10 @@ public final class KafkaConsumer: @unchecked Sendable {
                     if m.err == RD_KAFKA_RESP_ERR_NO_ERROR {
                         if m.rkt != lastTopic.rkt { lastTopic = (m.rkt, topicIndex(m.rkt)) }
                         batch.append(message, topicIndex: lastTopic.index)
+                    } else if KafkaConsumer.skipsMessage(m.err), m.rkt != nil, m.offset >= 0 {
+                        // The message at this offset is lost to the client: counted, not only logged.
+                        batch.appendUnreadable(topicIndex: topicIndex(m.rkt), partition: m.partition, offset: m.offset)
+                        report(message, result: &result)
                     } else {
                         report(message, result: &result)
                     }
@@ -161,6 +165,11 @@ public final class KafkaConsumer: @unchecked Sendable {
         lastBatchBytes = batch.payloadByteCount
         if batch.count > 0 { result.messages = batch.build() }
         return result
+    }
+
+    /// Errors librdkafka delivers in place of a message it then skips.
+    static func skipsMessage(_ err: rd_kafka_resp_err_t) -> Bool {
+        err == RD_KAFKA_RESP_ERR__BAD_MSG || err == RD_KAFKA_RESP_ERR__BAD_COMPRESSION || err == RD_KAFKA_RESP_ERR_INVALID_MSG
     }
 
     /// An event in the message stream: a partition's end or an error.

@@ -78,11 +78,21 @@ public final class KafkaMessageBatch: @unchecked Sendable {
             capacity = grown
         }
 
+        /// Marks a message librdkafka delivered as an error instead of a value (corrupt, failed CRC,
+        /// could not be decompressed): the client skips it, the reader counts it.
+        public mutating func appendUnreadable(topicIndex: Int, partition: Int32, offset: Int64) {
+            append(topicIndex: topicIndex, partition: partition, offset: offset, value: nil, unreadable: true)
+        }
+
         /// Copies a message's value into the batch (nil: a null value).
         public mutating func append(topicIndex: Int, partition: Int32, offset: Int64, value: UnsafeRawBufferPointer?) {
+            append(topicIndex: topicIndex, partition: partition, offset: offset, value: value, unreadable: false)
+        }
+
+        private mutating func append(topicIndex: Int, partition: Int32, offset: Int64, value: UnsafeRawBufferPointer?, unreadable: Bool) {
             if entries.isEmpty, entries.capacity < entryCapacity { reserveEntries() }
             let start = used
-            var length = -1
+            var length = unreadable ? KafkaMessageBatch.unreadableLength : -1
             if let value {
                 length = value.count
                 let separator = length > 0 && value[length - 1] != 0x0A ? 1 : 0
@@ -151,11 +161,15 @@ public final class KafkaMessageBatch: @unchecked Sendable {
 
     public var count: Int { entries.count }
 
+    /// `valueLength` of a message librdkafka could not read (see `Builder.appendUnreadable`).
+    public static let unreadableLength = -2
+
     /// Index of message `i`'s topic in `KafkaConsumer.topics` (-1 for a topic not subscribed by name).
     @inlinable public func topicIndex(at i: Int) -> Int { Int(entries[i].topicIndex) }
     @inlinable public func partition(at i: Int) -> Int32 { entries[i].partition }
     @inlinable public func offset(at i: Int) -> Int64 { entries[i].offset }
-    /// The value's length in bytes; -1 for a null value.
+    /// The value's length in bytes; -1 for a null value, `unreadableLength` for a message librdkafka
+    /// could not read.
     @inlinable public func valueLength(at i: Int) -> Int { entries[i].length }
 
     /// Message `i`'s value (nil for a null value), valid while the batch is.

@@ -120,6 +120,8 @@ struct KafkaTansuTests {
             if total == 2_000 { break }
             usleep(200_000)
         }
+        // Engine-wide series exist too (made after the metrics system was bootstrapped).
+        #expect(metrics.contains("apicensus_lines_parsed_total") && metrics.contains("apicensus_kafka_assigned_partitions"), "\(metrics)")
         #expect(metrics.contains(#"apicensus_kafka_messages_total{partition="0",topic="gw"} 1000"#) ||
                 metrics.contains(#"apicensus_kafka_messages_total{topic="gw",partition="0"} 1000"#), "\(metrics)\n\(run.log)")
         #expect(metrics.contains("apicensus_kafka_consumer_lag"))
@@ -147,20 +149,34 @@ struct KafkaTansuTests {
         let broker = try TansuBroker(runtime: runtime, log: path("tansu.log"))
         defer { broker.stop() }
         try broker.createTopic("stream", partitions: 3)
-        let lines = try generate("stream.log", lines: 30_000, seed: 31)
-        try broker.produce(lines, topic: "stream", partitions: 3)
-        let args = consumeArguments(broker, topic: "stream", group: "crashy") + ["--snapshot-interval", "200ms"]
-        // Small fetches keep the first run busy long enough to be killed mid-stream.
-        let run1 = try ConsumeProcess(args + ["-X", "max.partition.fetch.bytes=4096", "-X", "fetch.max.bytes=1048576", "--parse-threads", "1"],
+        let first = try generate("stream-1.log", lines: 15_000, seed: 31)
+        let second = try generate("stream-2.log", lines: 15_000, seed: 32)
+        try broker.produce(first, topic: "stream", partitions: 3)
+        let args = consumeArguments(broker, topic: "stream", group: "crashy")
+        // Run 1 snapshots every 8 s: the first snapshot holds the first 15,000 messages; the next
+        // 15,000 are then read (the metrics say so) and killed with it before its next snapshot.
+        let port = try TansuBroker.freePort()
+        let run1 = try ConsumeProcess(args + ["--snapshot-interval", "8s", "--metrics-port", "\(port)"],
                                       runtime: runtime, stdout: path("run1.jsonl"), stderr: path("run1.err"))
-        // Killed as soon as a snapshot with data (and its commit) is out: mid-stream.
-        #expect(KafkaWait.until(seconds: 60, every: 10_000) { offsetsCovered(run1.lines) > 0 }, "\(run1.log)")
+        #expect(KafkaWait.until(seconds: 60, every: 10_000) { offsetsCovered(run1.lines) == 15_000 }, "\(run1.log)")
+        try broker.produce(second, topic: "stream", partitions: 3, start: 15_000)
+        var read = 0
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline, read < 30_000 {
+            let metrics = (try? Command.run("/usr/bin/env", ["python3", "-c",
+                "import urllib.request,sys; sys.stdout.write(urllib.request.urlopen('http://127.0.0.1:\(port)/metrics', timeout=2).read().decode())"]).stdout) ?? ""
+            read = metrics.split(separator: "\n").filter { $0.hasPrefix("apicensus_kafka_messages_total{") }
+                .compactMap { Int($0.split(separator: " ").last ?? "") }.reduce(0, +)
+            if read < 30_000 { usleep(100_000) }
+        }
         run1.signal(SIGKILL)
         _ = run1.wait(seconds: 10)
         let before = offsetsCovered(run1.lines)
-        #expect(before > 0 && before < 30_000, "the kill should land mid-stream (covered \(before))")
+        #expect(read == 30_000, "run 1 read \(read) messages")
+        #expect(before == 15_000, "the kill should land after reading messages no snapshot holds (covered \(before))\n\(run1.log)")
 
-        let run2 = try ConsumeProcess(args + ["--exit-at-end"], runtime: runtime, stdout: path("run2.jsonl"), stderr: path("run2.err"))
+        let run2 = try ConsumeProcess(args + ["--exit-at-end", "--snapshot-interval", "200ms"], runtime: runtime,
+                                      stdout: path("run2.jsonl"), stderr: path("run2.err"))
         #expect(run2.wait(seconds: 120) == 0, "\(run2.log)")
         // The restart resumed at committed snapshot boundaries of the first run.
         let ends1 = Set(run1.lines.flatMap { $0["offsets"] as! [[String: Any]] }.map { "\($0["partition"]!)@\($0["end"]!)" })
@@ -172,7 +188,7 @@ struct KafkaTansuTests {
         let merged = try merge([path("run1.jsonl"), path("run2.jsonl")])
         #expect(merged.status == 0 || merged.status == 3, "\(merged.stderr)")
         #expect((merged.json["summary"] as? [String: Any])?["calls"] as? Int == 30_000)
-        #expect(canonical(merged.json["endpoints"]) == (try batchEndpoints([lines])))
+        #expect(canonical(merged.json["endpoints"]) == (try batchEndpoints([first, second])))
         let partitions = merged.json["partitions"] as? [[String: Any]] ?? []
         #expect(partitions.count == 3)
         #expect(partitions.allSatisfy { ($0["gaps"] as? [Any])?.isEmpty == true })

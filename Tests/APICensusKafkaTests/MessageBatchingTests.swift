@@ -146,6 +146,27 @@ struct MessageBatchingTests {
         #expect(fixed.files[0]?.parsed == 3 && fixed.files[0]?.rejected == 5)
     }
 
+    /// A message librdkafka delivered as an error (corrupt, not decompressable) is counted where it
+    /// lies, with its offset, between the messages around it; the delta still covers its offset.
+    @Test func unreadableMessagesAreCountedAtTheirOffset() {
+        var builder = KafkaMessageBatch.Builder(capacity: 4)
+        clf.withUnsafeBytes { builder.append(topicIndex: 0, partition: 0, offset: 7, value: $0) }
+        builder.appendUnreadable(topicIndex: 0, partition: 0, offset: 8)
+        post.withUnsafeBytes { builder.append(topicIndex: 0, partition: 0, offset: 9, value: $0) }
+        let batch = builder.build()
+        var settings = ConsumeSettings()
+        settings.topics = [TopicSettings(name: "t")]
+        let log = LogCollector()
+        var work = PartitionWork(settings: settings, log: log.handler)
+        work.read(batch, topics: ["t"], metrics: ConsumerMetrics())
+        let delta = work.takeDeltas().first
+        #expect(delta?.range == OffsetRange(start: 7, end: 10))
+        #expect(delta?.state.files[0]?.parsed == 2 && delta?.state.files[0]?.rejected == 1)
+        #expect(delta?.state.rejectedByReason[.unreadableMessage] == 1)
+        #expect(delta?.state.samples.first?.location.byteOffset == 8)
+        #expect(log.contains("t partition 0 offset 8: message the Kafka client could not read"))
+    }
+
     /// Runs of several partitions in one batch go to their own partitions, with their own offsets.
     @Test func partitionsOfOneBatchKeepTheirOffsetRanges() {
         var builder = KafkaMessageBatch.Builder(capacity: 8)

@@ -73,7 +73,10 @@ struct MessageReader {
             let length = batch.valueLength(at: i)
             if length <= 0 || length > maxMessageBytes {
                 if let resume = flush(batch, runStart, with: &topic, into: &aggregator) { i = resume; continue }
-                if length < 0 {
+                if length == KafkaMessageBatch.unreadableLength {
+                    reject(.unreadableMessage, key, offset, bytes: 0,
+                           "message the Kafka client could not read (corrupt or not decompressable; its error is logged); skipped", &aggregator, at: location)
+                } else if length < 0 {
                     reject(.nullMessage, key, offset, bytes: 0, "null value: a tombstone", &aggregator, at: location)
                 } else if length == 0 {
                     reject(.emptyMessage, key, offset, bytes: 0, "empty value", &aggregator, at: location)

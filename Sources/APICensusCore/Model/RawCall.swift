@@ -201,6 +201,9 @@ public enum RejectReason: String, CaseIterable, Sendable, Comparable {
     case emptyMessage = "empty_message"
     /// A Kafka message larger than the consumer's limit (`--max-message-bytes`); not read.
     case oversizedMessage = "oversized_message"
+    /// A Kafka message the client could not read (corrupt, failed CRC, could not be decompressed):
+    /// skipped by librdkafka, counted here with its offset.
+    case unreadableMessage = "unreadable_message"
 
     public static func < (a: RejectReason, b: RejectReason) -> Bool { a.rawValue < b.rawValue }
 }
