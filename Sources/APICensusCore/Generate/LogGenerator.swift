@@ -144,7 +144,9 @@ public struct LogGenerator {
 
     private mutating func queryString(for endpoint: SyntheticEndpoint) -> String {
         switch rng.below(10) {
-        case 0, 1 where endpoint.method == "GET": return "?page=\(1 + rng.below(20))&limit=50"
+        // Case 0 takes every method, case 1 only GET (the generated data of every seed depends on it).
+        case 0: return "?page=\(1 + rng.below(20))&limit=50"
+        case 1 where endpoint.method == "GET": return "?page=\(1 + rng.below(20))&limit=50"
         case 2 where endpoint.method == "GET": return "?api_key=sk_live_\(hexToken(24))&fields=id,name"
         case 3: return "?access_token=\(hexToken(40))"
         case 4 where endpoint.pattern.hasSuffix("search"): return "?q=\(LogGenerator.words[rng.below(20)])&sort=desc"

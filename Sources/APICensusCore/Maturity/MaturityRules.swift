@@ -101,7 +101,7 @@ public struct MaturityRules: Sendable, Equatable {
     }
 
     init(document: RulesJSONValue, source: String) throws(MaturityRulesError) {
-        var r = Reader(value: document, path: "")
+        let r = Reader(value: document, path: "")
         try r.onlyKeys(["$schema", "rules_version", "description", "pass_share", "stages"])
         rulesVersion = try r.string("rules_version")
         guard !rulesVersion.isEmpty else { throw MaturityRulesError(path: "rules_version", message: "must not be empty") }
@@ -112,7 +112,7 @@ public struct MaturityRules: Sendable, Equatable {
         var stages: [MaturityStageRules] = []
         var ids = Set<String>()
         let known = MaturityRules.knownMetrics
-        for var s in try r.array("stages") {
+        for s in try r.array("stages") {
             try s.onlyKeys(["stage", "name", "pass_share", "criteria"])
             let stageValue = try s.number("stage")
             guard stageValue == stageValue.rounded(), stageValue >= 1, stageValue <= 5 else {
@@ -122,7 +122,7 @@ public struct MaturityRules: Sendable, Equatable {
             let share = try s.optionalNumber("pass_share")
             if let share, !(share > 0 && share <= 1) { throw MaturityRulesError(path: s.path + ".pass_share", message: "must be in (0, 1]") }
             var criteria: [MaturityCriterion] = []
-            for var c in try s.array("criteria") {
+            for c in try s.array("criteria") {
                 try c.onlyKeys(["id", "dimension", "title", "metric", "op", "threshold", "required", "observable", "reason"])
                 let id = try c.string("id")
                 guard ids.insert(id).inserted else { throw MaturityRulesError(path: c.path + ".id", message: "duplicate criterion id '\(id)'") }
