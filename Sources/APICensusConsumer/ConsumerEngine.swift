@@ -75,10 +75,10 @@ public final class ConsumerEngine: @unchecked Sendable {
     /// Per partition, the offset after the last message parsed (tests wait on it: a count of
     /// messages cannot tell new messages from a replay).
     public let readPositions = Mutex<[PartitionKey: Int64]>([:])
-    /// Per partition, the end of the last delta this process wrote (committed or not). A partition
-    /// assigned again resumes there when the group's commit is behind it (a commit refused during a
-    /// rebalance, partitions lost to a session timeout): this process's report never counts a
-    /// message twice.
+    /// Per partition, the end of the last delta this process wrote but could not commit (a commit
+    /// refused during a rebalance, partitions lost to a session timeout); dropped once a commit of it
+    /// succeeds. A partition assigned again resumes there when the group's committed offset, read
+    /// at assignment, is behind it: this process's report does not count those messages twice.
     private let writtenEnds = Mutex<[PartitionKey: Int64]>([:])
     /// CPU time of the parsing threads, added as each ends (the shutdown log shows it: the parse cost
     /// per message, apart from librdkafka's and the broker's, is what `scripts/bench-kafka` reports).
@@ -275,17 +275,29 @@ public final class ConsumerEngine: @unchecked Sendable {
         metrics.assignedPartitions.record(assigned.count)
     }
 
-    /// For partitions this process wrote deltas of before: where to resume when the group's
-    /// committed offset is behind the last written delta's end (or cannot be read).
+    /// For partitions whose last written delta this process could not commit: where to resume when
+    /// the group's committed offset is behind that delta's end. Only a committed offset actually read
+    /// counts: when it cannot be read, the group's position is used (a replay, which merge removes,
+    /// rather than a seek over messages another member may have committed past).
     private func resumeOffsets(_ partitions: [TopicPartition]) -> [TopicPartition: Int64] {
         let written = writtenEnds.withLock { ends in
             partitions.compactMap { p in ends[PartitionKey(topic: p.topic, partition: p.partition)].map { (p, $0) } }
         }
         guard !written.isEmpty else { return [:] }
-        let committed = (try? consumer.committedOffsets(written.map(\.0), timeoutMilliseconds: 5_000)) ?? [:]
+        var committed: [TopicPartition: Int64?]?
+        for attempt in 0..<2 where committed == nil {
+            if attempt > 0 { usleep(500_000) }
+            committed = try? consumer.committedOffsets(written.map(\.0), timeoutMilliseconds: 5_000)
+        }
+        guard let committed else {
+            log("apicensus: could not read the group's committed offsets of \(written.map(\.0.description).joined(separator: ", ")); resuming there (what this process already wrote may be read again; merge counts it once)")
+            return [:]
+        }
         var result: [TopicPartition: Int64] = [:]
-        for (partition, end) in written where (committed[partition] ?? nil).map({ $0 < end }) ?? true {
-            result[partition] = end
+        for (partition, end) in written {
+            // No committed offset at all (nil) is behind any end this process wrote.
+            guard let known = committed[partition] else { continue }
+            if (known ?? -1) < end { result[partition] = end }
         }
         if !result.isEmpty {
             log("apicensus: resuming \(result.keys.sorted().map { "\($0)@\(result[$0]!)" }.joined(separator: ", ")) after this process's last written snapshot (the group's commit is behind it)")
@@ -399,6 +411,7 @@ public final class ConsumerEngine: @unchecked Sendable {
         let listed = offsets.map(\.description).joined(separator: ", ")
         do {
             try consumer.commit(offsets)
+            writtenEnds.withLock { ends in for (key, end) in all where ends[key].map({ $0 <= end }) ?? false { ends[key] = nil } }
             pendingCommits.removeAll()
             metrics.lastCommit.record(Double(wallClockMillis()) / 1000)
             return "committed \(listed)"

@@ -167,9 +167,11 @@ public final class KafkaConsumer: @unchecked Sendable {
         return result
     }
 
-    /// Errors librdkafka delivers in place of a message it then skips.
+    /// Errors librdkafka delivers in place of messages it then skips (a bad record batch, or one it
+    /// cannot decompress: the whole batch from that offset). A corrupt message the broker reports
+    /// (`INVALID_MSG`) is not among them: librdkafka fetches it again.
     static func skipsMessage(_ err: rd_kafka_resp_err_t) -> Bool {
-        err == RD_KAFKA_RESP_ERR__BAD_MSG || err == RD_KAFKA_RESP_ERR__BAD_COMPRESSION || err == RD_KAFKA_RESP_ERR_INVALID_MSG
+        err == RD_KAFKA_RESP_ERR__BAD_MSG || err == RD_KAFKA_RESP_ERR__BAD_COMPRESSION
     }
 
     /// An event in the message stream: a partition's end or an error.

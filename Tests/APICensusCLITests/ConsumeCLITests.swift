@@ -32,8 +32,11 @@ import Testing
         }
         try #require(bound)
         let port = Int(UInt16(bigEndian: address.sin_port))
+        let started = Date()
         let run = try CLI.run(["consume", "--brokers", "127.0.0.1:1", "--topic", "t", "--group", "g", "--metrics-port", String(port)])
         #expect(run.status == 1, "\(run.stderr)")
+        // A clean stop, not the shutdown deadline's forced exit (30 s).
+        #expect(Date().timeIntervalSince(started) < 20 && !run.stderr.contains("did not finish within"), "\(run.stderr)")
         #expect(run.stderr.contains("final snapshot"), "\(run.stderr)")
     }
 

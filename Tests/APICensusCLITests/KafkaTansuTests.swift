@@ -153,10 +153,10 @@ struct KafkaTansuTests {
         let second = try generate("stream-2.log", lines: 15_000, seed: 32)
         try broker.produce(first, topic: "stream", partitions: 3)
         let args = consumeArguments(broker, topic: "stream", group: "crashy")
-        // Run 1 snapshots every 8 s: the first snapshot holds the first 15,000 messages; the next
+        // Run 1 snapshots every 12 s: the first snapshot holds the first 15,000 messages; the next
         // 15,000 are then read (the metrics say so) and killed with it before its next snapshot.
         let port = try TansuBroker.freePort()
-        let run1 = try ConsumeProcess(args + ["--snapshot-interval", "8s", "--metrics-port", "\(port)"],
+        let run1 = try ConsumeProcess(args + ["--snapshot-interval", "12s", "--metrics-port", "\(port)"],
                                       runtime: runtime, stdout: path("run1.jsonl"), stderr: path("run1.err"))
         #expect(KafkaWait.until(seconds: 60, every: 10_000) { offsetsCovered(run1.lines) == 15_000 }, "\(run1.log)")
         try broker.produce(second, topic: "stream", partitions: 3, start: 15_000)

@@ -75,7 +75,7 @@ struct MessageReader {
                 if let resume = flush(batch, runStart, with: &topic, into: &aggregator) { i = resume; continue }
                 if length == KafkaMessageBatch.unreadableLength {
                     reject(.unreadableMessage, key, offset, bytes: 0,
-                           "message the Kafka client could not read (corrupt or not decompressable; its error is logged); skipped", &aggregator, at: location)
+                           "message the Kafka client could not read (a bad or undecompressable record batch from this offset on; its error is logged); skipped", &aggregator, at: location)
                 } else if length < 0 {
                     reject(.nullMessage, key, offset, bytes: 0, "null value: a tombstone", &aggregator, at: location)
                 } else if length == 0 {

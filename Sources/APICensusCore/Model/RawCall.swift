@@ -201,8 +201,8 @@ public enum RejectReason: String, CaseIterable, Sendable, Comparable {
     case emptyMessage = "empty_message"
     /// A Kafka message larger than the consumer's limit (`--max-message-bytes`); not read.
     case oversizedMessage = "oversized_message"
-    /// A Kafka message the client could not read (corrupt, failed CRC, could not be decompressed):
-    /// skipped by librdkafka, counted here with its offset.
+    /// Kafka messages the client could not read (a bad record batch, or one it cannot decompress):
+    /// skipped by librdkafka, counted here once, at the batch's first offset.
     case unreadableMessage = "unreadable_message"
 
     public static func < (a: RejectReason, b: RejectReason) -> Bool { a.rawValue < b.rawValue }
