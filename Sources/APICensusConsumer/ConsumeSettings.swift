@@ -108,6 +108,9 @@ public struct ConsumeSettings: Sendable {
     public var shutdownTimeoutMillis: Int64 = 30_000
     /// Payload bytes queued between the polling thread and the parsing thread.
     public var maxQueuedBytes = 32 << 20
+    /// `/healthz` fails once no snapshot was written for this long (a parsing or snapshot thread
+    /// stuck, a commit that never returns); nil: three snapshot intervals plus a minute.
+    public var stallAfterMillis: Int64?
     /// Threads that parse messages (each partition is parsed by one of them). Parsing is most of a
     /// consumer's CPU: with fewer threads than cores to spare, it is what bounds the drain rate.
     public var parseThreads = ConsumeSettings.defaultParseThreads

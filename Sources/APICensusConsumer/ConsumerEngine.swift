@@ -80,6 +80,8 @@ public final class ConsumerEngine: @unchecked Sendable {
     /// succeeds. A partition assigned again resumes there when the group's committed offset, read
     /// at assignment, is behind it: this process's report does not count those messages twice.
     private let writtenEnds = Mutex<[PartitionKey: Int64]>([:])
+    /// Monotonic time of the last snapshot written (of the engine's creation before the first).
+    private let lastSnapshotNanos = Atomic<UInt64>(monotonicNanos())
     /// CPU time of the parsing threads, added as each ends (the shutdown log shows it: the parse cost
     /// per message, apart from librdkafka's and the broker's, is what `scripts/bench-kafka` reports).
     private let parseCPUNanos = Atomic<UInt64>(0)
@@ -118,6 +120,19 @@ public final class ConsumerEngine: @unchecked Sendable {
     }
 
     public var isStopping: Bool { stopRequested.load(ordering: .acquiring) }
+
+    /// Seconds since the last snapshot was written (since the engine was made, before the first).
+    public var secondsSinceLastSnapshot: Double {
+        Double(monotonicNanos() &- lastSnapshotNanos.load(ordering: .acquiring)) / 1e9
+    }
+
+    /// No snapshot for longer than `stallAfterMillis` (default: three intervals plus a minute) while
+    /// the engine runs: something is stuck, and `/healthz` says so.
+    public var isStalled: Bool {
+        guard finishedOutcome == nil else { return false }
+        let limit = settings.stallAfterMillis ?? (3 * settings.snapshotIntervalMillis + 60_000)
+        return secondsSinceLastSnapshot * 1000 > Double(limit)
+    }
 
     /// Blocks until the engine has stopped.
     public func wait() -> Outcome {
@@ -444,6 +459,7 @@ public final class ConsumerEngine: @unchecked Sendable {
             return
         }
         snapshotsWritten.add(1, ordering: .relaxed)
+        lastSnapshotNanos.store(monotonicNanos(), ordering: .releasing)
         metrics.snapshots.increment()
         metrics.lastSnapshot.record(Double(nowMillis) / 1000)
         if window.closesWindow { cumulative = StreamAggregate() }

@@ -132,6 +132,23 @@ struct MessageReaderTests {
 
 @Suite("Snapshot schedule")
 struct SnapshotScheduleTests {
+    /// `/healthz` reads `isStalled`: no snapshot for longer than the limit while the engine runs.
+    @Test func anEngineWithoutSnapshotsForTooLongIsStalled() throws {
+        var settings = ConsumeSettings()
+        settings.properties = KafkaProperties([("bootstrap.servers", "127.0.0.1:1"), ("group.id", "stall")])
+        settings.topics = [TopicSettings(name: "t")]
+        settings.stallAfterMillis = 200
+        let engine = try ConsumerEngine(settings: settings, output: CapturingOutput(), log: { _ in })
+        #expect(!engine.isStalled)
+        usleep(400_000)
+        #expect(engine.isStalled && engine.secondsSinceLastSnapshot >= 0.4)
+        // The default limit: three intervals and a minute.
+        settings.stallAfterMillis = nil
+        let relaxed = try ConsumerEngine(settings: settings, output: CapturingOutput(), log: { _ in })
+        usleep(400_000)
+        #expect(!relaxed.isStalled)
+    }
+
     @Test func durationsAndWindows() throws {
         #expect(try DurationText.milliseconds(parsing: "500ms", what: "x") == 500)
         #expect(try DurationText.milliseconds(parsing: "30s", what: "x") == 30_000)

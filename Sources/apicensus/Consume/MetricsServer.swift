@@ -23,6 +23,11 @@ struct MetricsServer: Service {
             if case .failed(let message)? = engine.finishedOutcome {
                 return HTTPResponse(statusCode: .serviceUnavailable, body: Data("failed: \(message)\n".utf8))
             }
+            // A consumer that stopped writing snapshots (a stuck thread, a commit that never returns).
+            if engine.isStalled {
+                return HTTPResponse(statusCode: .serviceUnavailable,
+                                    body: Data("stalled: no snapshot for \(Int(engine.secondsSinceLastSnapshot)) s\n".utf8))
+            }
             return HTTPResponse(statusCode: .ok, body: Data("ok\n".utf8))
         }
         log("apicensus: metrics on http://0.0.0.0:\(port)/metrics, health on /healthz")
