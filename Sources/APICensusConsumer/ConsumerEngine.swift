@@ -80,6 +80,9 @@ public final class ConsumerEngine: @unchecked Sendable {
     /// succeeds. A partition assigned again resumes there when the group's committed offset, read
     /// at assignment, is behind it: this process's report does not count those messages twice.
     private let writtenEnds = Mutex<[PartitionKey: Int64]>([:])
+    /// Per partition, the offset it was assigned at (the group's committed offset, or where
+    /// `resumeOffsets` resumes), until its first message is read.
+    private let assignedAt = Mutex<[PartitionKey: Int64]>([:])
     /// Monotonic time of the last snapshot written (of the engine's creation before the first).
     private let lastSnapshotNanos = Atomic<UInt64>(monotonicNanos())
     /// CPU time of the parsing threads, added as each ends (the shutdown log shows it: the parse cost
@@ -267,7 +270,9 @@ public final class ConsumerEngine: @unchecked Sendable {
         switch rebalance.kind {
         case .assign:
             log("apicensus: assigned \(rebalance.partitions.count) partition(s)\(rebalance.incremental ? "" : " (eager protocol)"): \(names)")
-            consumer.completeRebalance(rebalance, startingAt: resumeOffsets(rebalance.partitions))
+            let resume = resumeOffsets(rebalance.partitions)
+            recordAssignedOffsets(rebalance.partitions, resume: resume)
+            consumer.completeRebalance(rebalance, startingAt: resume)
             if !rebalance.incremental { assigned.removeAll() }
             assigned.formUnion(rebalance.partitions)
             for p in rebalance.partitions { atEnd.remove(p) }
@@ -320,11 +325,38 @@ public final class ConsumerEngine: @unchecked Sendable {
         return result
     }
 
+    /// Remembers where each assigned partition starts (see `intervalStart`).
+    private func recordAssignedOffsets(_ partitions: [TopicPartition], resume: [TopicPartition: Int64]) {
+        let unresumed = partitions.filter { resume[$0] == nil }
+        let committed = unresumed.isEmpty ? [:] : ((try? consumer.committedOffsets(unresumed, timeoutMilliseconds: 5_000)) ?? [:])
+        assignedAt.withLock { starts in
+            for p in partitions {
+                let key = PartitionKey(topic: p.topic, partition: p.partition)
+                if let offset = resume[p] ?? (committed[p] ?? nil) { starts[key] = offset } else { starts[key] = nil }
+            }
+        }
+    }
+
+    /// Where a partition's first interval starts. Normally at its first message; but the offsets
+    /// between the one it was assigned at and its first message may hold no message to read —
+    /// transaction markers, aborted transactions, records removed by compaction — and a delta that
+    /// started at the first message would leave a gap there in `merge` at every restart. When the
+    /// partition's log start (low watermark, from the fetch responses) is at or below the assigned
+    /// offset, nothing there was removed by retention: the interval starts at the assigned offset.
+    /// Otherwise (retention deleted messages never read, the log start unknown) the gap stays, as it
+    /// should.
+    private func intervalStart(_ key: PartitionKey, firstOffset: Int64) -> Int64 {
+        guard let assigned = assignedAt.withLock({ $0.removeValue(forKey: key) }), assigned < firstOffset,
+              let marks = consumer.cachedWatermarks(TopicPartition(topic: key.topic, partition: key.partition)),
+              marks.low >= 0, marks.low <= assigned else { return firstOffset }
+        return assigned
+    }
+
     // MARK: - Parsing threads
 
     private func parseLoop(_ index: Int) {
         let queue = workers[index]
-        var work = PartitionWork(settings: settings, log: log)
+        var work = PartitionWork(settings: settings, log: log) { [self] key, first in intervalStart(key, firstOffset: first) }
         var nextMetrics = monotonicNanos() + 1_000_000_000
         while true {
             switch queue.pop(deadline: nextMetrics) {
@@ -550,13 +582,18 @@ struct PartitionWork {
 
     let settings: ConsumeSettings
     private var reader: MessageReader
+    /// Where a partition's first interval starts, given its first message's offset (see
+    /// `ConsumerEngine.intervalStart`); the first message's offset by default.
+    private let firstIntervalStart: @Sendable (PartitionKey, Int64) -> Int64
     private var partitions: [Partition] = []
     /// (topic index, partition) → index in `partitions`.
     private var index: [Int64: Int] = [:]
 
-    init(settings: ConsumeSettings, log: @escaping @Sendable (String) -> Void) {
+    init(settings: ConsumeSettings, log: @escaping @Sendable (String) -> Void,
+         firstIntervalStart: @escaping @Sendable (PartitionKey, Int64) -> Int64 = { $1 }) {
         self.settings = settings
         reader = MessageReader(topics: settings.topics, maxMessageBytes: settings.maxMessageBytes, log: log)
+        self.firstIntervalStart = firstIntervalStart
     }
 
     /// (topic index, partition) packed into one key.
@@ -603,7 +640,7 @@ struct PartitionWork {
             let current = slot(topicIndex: topicIndex, partition: partition, topics: topics)
             if !touched.contains(current) { touched.append(current) }
             if !partitions[current].everRead {
-                partitions[current].start = batch.offset(at: i)
+                partitions[current].start = min(firstIntervalStart(partitions[current].key, batch.offset(at: i)), batch.offset(at: i))
                 partitions[current].everRead = true
             }
             partitions[current].read(batch, i ..< j, with: &reader)

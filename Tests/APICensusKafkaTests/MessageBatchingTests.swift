@@ -146,6 +146,25 @@ struct MessageBatchingTests {
         #expect(fixed.files[0]?.parsed == 3 && fixed.files[0]?.rejected == 5)
     }
 
+    /// A partition assigned at offset 100 whose first message is at 104 (transaction markers before
+    /// it, or records compacted away) starts its first interval at 100 when the engine says so: no
+    /// gap in merge at every restart. Later intervals start where the previous one ended.
+    @Test func theFirstIntervalStartsWhereTheEngineSays() {
+        var settings = ConsumeSettings()
+        settings.topics = [TopicSettings(name: "t")]
+        var work = PartitionWork(settings: settings, log: { _ in }) { key, first in key.partition == 0 ? 100 : first }
+        var builder = KafkaMessageBatch.Builder(capacity: 4)
+        clf.withUnsafeBytes { builder.append(topicIndex: 0, partition: 0, offset: 104, value: $0) }
+        clf.withUnsafeBytes { builder.append(topicIndex: 0, partition: 1, offset: 7, value: $0) }
+        work.read(builder.build(), topics: ["t"], metrics: ConsumerMetrics())
+        let deltas = work.takeDeltas().sorted { $0.key < $1.key }
+        #expect(deltas.map(\.range) == [OffsetRange(start: 100, end: 105), OffsetRange(start: 7, end: 8)])
+        // An engine answer past the first message never moves the start beyond it.
+        var late = PartitionWork(settings: settings, log: { _ in }) { _, _ in 500 }
+        late.read(MessageBatchTesting.batch([clf], partition: 0, firstOffset: 10), topics: ["t"], metrics: ConsumerMetrics())
+        #expect(late.takeDeltas().map(\.range) == [OffsetRange(start: 10, end: 11)])
+    }
+
     /// A message librdkafka delivered as an error (corrupt, not decompressable) is counted where it
     /// lies, with its offset, between the messages around it; the delta still covers its offset.
     @Test func unreadableMessagesAreCountedAtTheirOffset() {
