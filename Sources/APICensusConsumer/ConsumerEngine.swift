@@ -126,7 +126,10 @@ public final class ConsumerEngine: @unchecked Sendable {
 
     /// Seconds since the last snapshot was written (since the engine was made, before the first).
     public var secondsSinceLastSnapshot: Double {
-        Double(monotonicNanos() &- lastSnapshotNanos.load(ordering: .acquiring)) / 1e9
+        // The snapshot's time first: one written between the two reads must not wrap the difference.
+        let last = lastSnapshotNanos.load(ordering: .acquiring)
+        let now = monotonicNanos()
+        return now > last ? Double(now - last) / 1e9 : 0
     }
 
     /// No snapshot for longer than `stallAfterMillis` (default: three intervals plus a minute) while
@@ -271,8 +274,8 @@ public final class ConsumerEngine: @unchecked Sendable {
         case .assign:
             log("apicensus: assigned \(rebalance.partitions.count) partition(s)\(rebalance.incremental ? "" : " (eager protocol)"): \(names)")
             let resume = resumeOffsets(rebalance.partitions)
-            recordAssignedOffsets(rebalance.partitions, resume: resume)
-            consumer.completeRebalance(rebalance, startingAt: resume)
+            let starts = recordAssignedOffsets(rebalance.partitions, resume: resume)
+            consumer.completeRebalance(rebalance, startingAt: starts)
             if !rebalance.incremental { assigned.removeAll() }
             assigned.formUnion(rebalance.partitions)
             for p in rebalance.partitions { atEnd.remove(p) }
@@ -325,16 +328,25 @@ public final class ConsumerEngine: @unchecked Sendable {
         return result
     }
 
-    /// Remembers where each assigned partition starts (see `intervalStart`).
-    private func recordAssignedOffsets(_ partitions: [TopicPartition], resume: [TopicPartition: Int64]) {
+    /// Remembers where each assigned partition starts (see `intervalStart`) and returns those offsets:
+    /// the partitions are assigned at exactly the offsets remembered (the group's commit read here,
+    /// not read again by librdkafka after it may have moved).
+    private func recordAssignedOffsets(_ partitions: [TopicPartition], resume: [TopicPartition: Int64]) -> [TopicPartition: Int64] {
         let unresumed = partitions.filter { resume[$0] == nil }
         let committed = unresumed.isEmpty ? [:] : ((try? consumer.committedOffsets(unresumed, timeoutMilliseconds: 5_000)) ?? [:])
+        var result = resume
         assignedAt.withLock { starts in
             for p in partitions {
                 let key = PartitionKey(topic: p.topic, partition: p.partition)
-                if let offset = resume[p] ?? (committed[p] ?? nil) { starts[key] = offset } else { starts[key] = nil }
+                if let offset = resume[p] ?? (committed[p] ?? nil) {
+                    starts[key] = offset
+                    result[p] = offset
+                } else {
+                    starts[key] = nil
+                }
             }
         }
+        return result
     }
 
     /// Where a partition's first interval starts. Normally at its first message; but the offsets
