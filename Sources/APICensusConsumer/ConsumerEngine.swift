@@ -335,15 +335,23 @@ public final class ConsumerEngine: @unchecked Sendable {
         let unresumed = partitions.filter { resume[$0] == nil }
         let committed = unresumed.isEmpty ? [:] : ((try? consumer.committedOffsets(unresumed, timeoutMilliseconds: 5_000)) ?? [:])
         var result = resume
+        // An offset outside the partition's log now (the log cut back below a commit, a topic made
+        // anew) is reset by librdkafka: what lies between it and the first message is not known to be
+        // empty. Such partitions (and any whose watermarks cannot be read within the budget) keep
+        // their first interval at their first message.
+        let budget = monotonicNanos() + 5_000_000_000
+        var inLog: [PartitionKey: Int64] = [:]
+        for p in partitions {
+            guard let offset = resume[p] ?? (committed[p] ?? nil) else { continue }
+            result[p] = offset
+            guard monotonicNanos() < budget, let marks = try? consumer.queryWatermarks(p, timeoutMilliseconds: 2_000),
+                  marks.low <= offset, offset <= marks.high else { continue }
+            inLog[PartitionKey(topic: p.topic, partition: p.partition)] = offset
+        }
         assignedAt.withLock { starts in
             for p in partitions {
                 let key = PartitionKey(topic: p.topic, partition: p.partition)
-                if let offset = resume[p] ?? (committed[p] ?? nil) {
-                    starts[key] = offset
-                    result[p] = offset
-                } else {
-                    starts[key] = nil
-                }
+                starts[key] = inLog[key]
             }
         }
         return result

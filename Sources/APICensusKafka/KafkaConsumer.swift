@@ -167,11 +167,13 @@ public final class KafkaConsumer: @unchecked Sendable {
         return result
     }
 
-    /// Errors librdkafka delivers in place of messages it then skips (a bad record batch, or one it
-    /// cannot decompress: the whole batch from that offset). A corrupt message the broker reports
+    /// Errors librdkafka delivers in place of messages it then skips (a bad record batch, one it
+    /// cannot decompress or whose codec it lacks, one it had no memory for: the whole batch from that
+    /// offset). A corrupt message the broker reports
     /// (`INVALID_MSG`) is not among them: librdkafka fetches it again.
     static func skipsMessage(_ err: rd_kafka_resp_err_t) -> Bool {
         err == RD_KAFKA_RESP_ERR__BAD_MSG || err == RD_KAFKA_RESP_ERR__BAD_COMPRESSION
+            || err == RD_KAFKA_RESP_ERR__NOT_IMPLEMENTED || err == RD_KAFKA_RESP_ERR__CRIT_SYS_RESOURCE
     }
 
     /// An event in the message stream: a partition's end or an error.
