@@ -20,18 +20,8 @@ import Testing
     /// The metrics port is taken: the metrics server fails, the consumer stops (final snapshot)
     /// and the process exits 1 instead of running on without metrics.
     @Test func aTakenMetricsPortStopsTheProcess() throws {
-        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let (listener, port) = try TansuBroker.boundSocket(listening: true)
         defer { close(listener) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { p in
-            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) == 0 && listen(listener, 1) == 0 && getsockname(listener, $0, &length) == 0 }
-        }
-        try #require(bound)
-        let port = Int(UInt16(bigEndian: address.sin_port))
         let started = Date()
         let run = try CLI.run(["consume", "--brokers", "127.0.0.1:1", "--topic", "t", "--group", "g", "--metrics-port", String(port)])
         #expect(run.status == 1, "\(run.stderr)")
