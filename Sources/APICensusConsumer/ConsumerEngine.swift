@@ -387,7 +387,11 @@ public final class ConsumerEngine: @unchecked Sendable {
             case .collect(let keys, let handoff)?:
                 handoff.deltas = work.takeDeltas()
                 for d in handoff.deltas { handoff.inputs[d.key] = work.inputDescription(d.key) }
-                if !keys.isEmpty { work.remove(keys) }
+                if !keys.isEmpty {
+                    work.remove(keys)
+                    // Given up: this member no longer lags on them (the new owner reports its lag).
+                    for key in keys { metrics.recordLag(topic: key.topic, partition: key.partition, lag: 0) }
+                }
                 handoff.done.signal()
             case .exit(let done)?:
                 parseCPUNanos.add(threadCPUNanos(), ordering: .acquiringAndReleasing)

@@ -67,7 +67,11 @@ public final class KafkaConsumer: @unchecked Sendable {
             default:
                 context.log(level: 3, facility: "REBALANCE", "rebalance failed: \(KafkaError(err))")
                 // librdkafka's documented recovery: drop the whole assignment and rejoin.
-                if incremental { _ = rd_kafka_incremental_unassign(rk, partitions) } else { _ = rd_kafka_assign(rk, nil) }
+                if incremental {
+                    if let error = rd_kafka_incremental_unassign(rk, partitions) { rd_kafka_error_destroy(error) }
+                } else {
+                    _ = rd_kafka_assign(rk, nil)
+                }
                 return
             }
             let rebalance = KafkaRebalance(kind: kind, partitions: topicPartitions(partitions), incremental: incremental)
