@@ -81,7 +81,7 @@ public final class ConsumerEngine: @unchecked Sendable {
     /// at assignment, is behind it: this process's report does not count those messages twice.
     private let writtenEnds = Mutex<[PartitionKey: Int64]>([:])
     /// Per partition, the offset it was assigned at (the group's committed offset, or where
-    /// `resumeOffsets` resumes), until its first message is read.
+    /// `assignmentOffsets` resumes), until its first message is read.
     private let assignedAt = Mutex<[PartitionKey: Int64]>([:])
     /// Monotonic time of the last snapshot written (of the engine's creation before the first).
     private let lastSnapshotNanos = Atomic<UInt64>(monotonicNanos())
@@ -273,9 +273,7 @@ public final class ConsumerEngine: @unchecked Sendable {
         switch rebalance.kind {
         case .assign:
             log("apicensus: assigned \(rebalance.partitions.count) partition(s)\(rebalance.incremental ? "" : " (eager protocol)"): \(names)")
-            let resume = resumeOffsets(rebalance.partitions)
-            let starts = recordAssignedOffsets(rebalance.partitions, resume: resume)
-            consumer.completeRebalance(rebalance, startingAt: starts)
+            consumer.completeRebalance(rebalance, startingAt: assignmentOffsets(rebalance.partitions))
             if !rebalance.incremental { assigned.removeAll() }
             assigned.formUnion(rebalance.partitions)
             for p in rebalance.partitions { atEnd.remove(p) }
@@ -298,43 +296,45 @@ public final class ConsumerEngine: @unchecked Sendable {
         metrics.assignedPartitions.record(assigned.count)
     }
 
-    /// For partitions whose last written delta this process could not commit: where to resume when
-    /// the group's committed offset is behind that delta's end. Only a committed offset actually read
-    /// counts: when it cannot be read, the group's position is used (a replay, which merge removes,
-    /// rather than a seek over messages another member may have committed past).
-    private func resumeOffsets(_ partitions: [TopicPartition]) -> [TopicPartition: Int64] {
+    /// The offsets an assignment's partitions start at, from one read of the group's committed
+    /// offsets (given to librdkafka, which then does not read the commit again after it may have
+    /// moved):
+    /// - a partition whose last written delta this process could not commit resumes at that delta's
+    ///   end when the group's commit is behind it (no message counted twice in this process's
+    ///   report). Only a committed offset actually read counts: when it cannot be read, the group's
+    ///   position is used (a replay, which merge removes, rather than a seek over messages another
+    ///   member may have committed past);
+    /// - any other partition starts at the group's committed offset (none: `auto.offset.reset`).
+    /// Also remembers, for `intervalStart`, the offsets that lie inside the partition's log now.
+    private func assignmentOffsets(_ partitions: [TopicPartition]) -> [TopicPartition: Int64] {
         let written = writtenEnds.withLock { ends in
-            partitions.compactMap { p in ends[PartitionKey(topic: p.topic, partition: p.partition)].map { (p, $0) } }
+            Dictionary(uniqueKeysWithValues: partitions.compactMap { p in ends[PartitionKey(p)].map { (p, $0) } })
         }
-        guard !written.isEmpty else { return [:] }
+        // A partition that may resume is worth a second try at reading the commit.
         var committed: [TopicPartition: Int64?]?
-        for attempt in 0..<2 where committed == nil {
+        for attempt in 0..<(written.isEmpty ? 1 : 2) where committed == nil {
             if attempt > 0 { usleep(500_000) }
-            committed = try? consumer.committedOffsets(written.map(\.0), timeoutMilliseconds: 5_000)
+            committed = try? consumer.committedOffsets(partitions, timeoutMilliseconds: 5_000)
         }
-        guard let committed else {
-            log("apicensus: could not read the group's committed offsets of \(written.map(\.0.description).joined(separator: ", ")); resuming there (what this process already wrote may be read again; merge counts it once)")
-            return [:]
+        if committed == nil, !written.isEmpty {
+            log("apicensus: could not read the group's committed offsets of \(written.keys.sorted().map(\.description).joined(separator: ", ")); resuming there (what this process already wrote may be read again; merge counts it once)")
         }
         var result: [TopicPartition: Int64] = [:]
-        for (partition, end) in written {
+        var resumed: [TopicPartition] = []
+        for p in partitions {
+            // Not read: librdkafka reads the commit itself.
+            guard let known = committed?[p] else { continue }
             // No committed offset at all (nil) is behind any end this process wrote.
-            guard let known = committed[partition] else { continue }
-            if (known ?? -1) < end { result[partition] = end }
+            if let end = written[p], (known ?? -1) < end {
+                result[p] = end
+                resumed.append(p)
+            } else if let known {
+                result[p] = known
+            }
         }
-        if !result.isEmpty {
-            log("apicensus: resuming \(result.keys.sorted().map { "\($0)@\(result[$0]!)" }.joined(separator: ", ")) after this process's last written snapshot (the group's commit is behind it)")
+        if !resumed.isEmpty {
+            log("apicensus: resuming \(resumed.sorted().map { "\($0)@\(result[$0]!)" }.joined(separator: ", ")) after this process's last written snapshot (the group's commit is behind it)")
         }
-        return result
-    }
-
-    /// Remembers where each assigned partition starts (see `intervalStart`) and returns those offsets:
-    /// the partitions are assigned at exactly the offsets remembered (the group's commit read here,
-    /// not read again by librdkafka after it may have moved).
-    private func recordAssignedOffsets(_ partitions: [TopicPartition], resume: [TopicPartition: Int64]) -> [TopicPartition: Int64] {
-        let unresumed = partitions.filter { resume[$0] == nil }
-        let committed = unresumed.isEmpty ? [:] : ((try? consumer.committedOffsets(unresumed, timeoutMilliseconds: 5_000)) ?? [:])
-        var result = resume
         // An offset outside the partition's log now (the log cut back below a commit, a topic made
         // anew) is reset by librdkafka: what lies between it and the first message is not known to be
         // empty. Such partitions (and any whose watermarks cannot be read within the budget) keep
@@ -342,17 +342,13 @@ public final class ConsumerEngine: @unchecked Sendable {
         let budget = monotonicNanos() + 5_000_000_000
         var inLog: [PartitionKey: Int64] = [:]
         for p in partitions {
-            guard let offset = resume[p] ?? (committed[p] ?? nil) else { continue }
-            result[p] = offset
-            guard monotonicNanos() < budget, let marks = try? consumer.queryWatermarks(p, timeoutMilliseconds: 2_000),
+            guard let offset = result[p], monotonicNanos() < budget,
+                  let marks = try? consumer.queryWatermarks(p, timeoutMilliseconds: 2_000),
                   marks.low <= offset, offset <= marks.high else { continue }
-            inLog[PartitionKey(topic: p.topic, partition: p.partition)] = offset
+            inLog[PartitionKey(p)] = offset
         }
         assignedAt.withLock { starts in
-            for p in partitions {
-                let key = PartitionKey(topic: p.topic, partition: p.partition)
-                starts[key] = inLog[key]
-            }
+            for p in partitions { starts[PartitionKey(p)] = inLog[PartitionKey(p)] }
         }
         return result
     }
@@ -367,7 +363,7 @@ public final class ConsumerEngine: @unchecked Sendable {
     /// should.
     private func intervalStart(_ key: PartitionKey, firstOffset: Int64) -> Int64 {
         guard let assigned = assignedAt.withLock({ $0.removeValue(forKey: key) }), assigned < firstOffset,
-              let marks = consumer.cachedWatermarks(TopicPartition(topic: key.topic, partition: key.partition)),
+              let marks = consumer.cachedWatermarks(key.topicPartition),
               marks.low >= 0, marks.low <= assigned else { return firstOffset }
         return assigned
     }
@@ -415,7 +411,7 @@ public final class ConsumerEngine: @unchecked Sendable {
         while true {
             switch control.pop(deadline: clock.nextSnapshot) {
             case .revoke(let partitions, let lost, let done)?:
-                let keys = Set(partitions.map { PartitionKey(topic: $0.topic, partition: $0.partition) })
+                let keys = Set(partitions.map(PartitionKey.init))
                 let (deltas, inputs) = collect(removing: keys)
                 if !deltas.isEmpty {
                     writeSnapshot(deltas, inputs, &clock, final: false, notCommitted: lost ? keys : [])
@@ -477,7 +473,7 @@ public final class ConsumerEngine: @unchecked Sendable {
         for (key, end) in ends { all[key] = end }
         guard !all.isEmpty else { return "nothing to commit" }
         let offsets = all.keys.sorted().map {
-            TopicPartitionOffset(TopicPartition(topic: $0.topic, partition: $0.partition), offset: all[$0]!)
+            TopicPartitionOffset($0.topicPartition, offset: all[$0]!)
         }
         let listed = offsets.map(\.description).joined(separator: ", ")
         do {
@@ -692,10 +688,6 @@ struct PartitionWork {
         partitions.first { $0.key == key }.map { $0.topicReader.inputDescription($0.key) }
     }
 
-    func hasPendingMessages(in keys: Set<PartitionKey>) -> Bool {
-        partitions.contains { keys.contains($0.key) && $0.hasMessages }
-    }
-
     /// The deltas of the interval that ends now. Each partition's next interval starts where this
     /// one ended, even when its next message's offset is higher (transaction markers and compaction
     /// leave offsets without messages): consecutive deltas of one consumer always chain.
@@ -729,7 +721,7 @@ struct PartitionWork {
 
     func recordLag(consumer: KafkaConsumer, metrics: ConsumerMetrics) {
         for p in partitions where p.everRead {
-            let tp = TopicPartition(topic: p.key.topic, partition: p.key.partition)
+            let tp = p.key.topicPartition
             if let marks = consumer.cachedWatermarks(tp) {
                 metrics.recordLag(topic: p.key.topic, partition: p.key.partition, lag: max(0, marks.high - p.end))
             }
@@ -792,6 +784,11 @@ struct SnapshotClock {
             return (.tumbling, windowStart, now, false)
         }
     }
+}
+
+extension PartitionKey {
+    init(_ partition: TopicPartition) { self.init(topic: partition.topic, partition: partition.partition) }
+    var topicPartition: TopicPartition { TopicPartition(topic: topic, partition: partition) }
 }
 
 /// Seconds with two decimals (`1.25`), three below 0.1.
